@@ -1,0 +1,178 @@
+//! Diagnostics a user can cause: what was wrong, where (`file:line:col`), what was expected, the fix.
+//!
+//! Positions are 1-based lines and 1-based columns counted in characters, as an editor shows them.
+
+use std::fmt;
+
+/// A place in a source text: 1-based line, 1-based column (characters), and a length in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Pos {
+    pub line: usize,
+    pub col: usize,
+    pub len: usize,
+}
+
+/// One problem in a user's input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// What was wrong, lowercase, names in backticks.
+    pub message: String,
+    /// Where; `None` for problems of the file as a whole.
+    pub pos: Option<Pos>,
+    /// What was expected, shown under the caret.
+    pub expected: Option<String>,
+    /// The likely fix.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(message: impl Into<String>, pos: Option<Pos>) -> Self {
+        Diagnostic {
+            message: message.into(),
+            pos,
+            expected: None,
+            help: None,
+        }
+    }
+
+    pub fn expected(mut self, expected: impl Into<String>) -> Self {
+        self.expected = Some(expected.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn help_opt(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+}
+
+/// Every problem found in one source, sorted by position, rendered together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostics {
+    pub file: String,
+    pub source: String,
+    pub items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new(file: &str, source: &str, mut items: Vec<Diagnostic>) -> Self {
+        items.sort_by(|a, b| a.pos.cmp(&b.pos).then_with(|| a.message.cmp(&b.message)));
+        items.dedup();
+        Diagnostics {
+            file: file.to_string(),
+            source: source.to_string(),
+            items,
+        }
+    }
+
+    /// Renders every diagnostic with its source line and a caret, then a count.
+    pub fn render(&self) -> String {
+        use annotate_snippets::{Level, Renderer, Snippet};
+        let renderer = Renderer::plain();
+        let mut out = String::new();
+        for d in &self.items {
+            let title = match d.pos {
+                Some(p) => format!("{}:{}:{}: {}", self.file, p.line, p.col, d.message),
+                None => format!("{}: {}", self.file, d.message),
+            };
+            let snippet = d
+                .pos
+                .and_then(|p| line_range(&self.source, p).map(|(t, r)| (p, t, r)));
+            let expected_note = match (&snippet, &d.expected) {
+                (None, Some(e)) => Some(format!("expected {e}")),
+                _ => None,
+            };
+            let label = d
+                .expected
+                .as_ref()
+                .map(|e| format!("expected {e}"))
+                .unwrap_or_default();
+            let mut message = Level::Error.title(&title);
+            if let Some((p, text, range)) = &snippet {
+                let mut ann = Level::Error.span(range.clone());
+                if !label.is_empty() {
+                    ann = ann.label(&label);
+                }
+                message = message.snippet(Snippet::source(text).line_start(p.line).annotation(ann));
+            }
+            if let Some(note) = &expected_note {
+                message = message.footer(Level::Note.title(note));
+            }
+            if let Some(h) = &d.help {
+                message = message.footer(Level::Help.title(h));
+            }
+            out.push_str(&renderer.render(message).to_string());
+            out.push_str("\n\n");
+        }
+        let n = self.items.len();
+        out.push_str(&format!(
+            "error: {} problem{} in {}; nothing was written\n",
+            n,
+            if n == 1 { "" } else { "s" },
+            self.file
+        ));
+        out
+    }
+}
+
+/// The text of `pos.line` and the byte range of the annotated characters within it.
+fn line_range(source: &str, pos: Pos) -> Option<(&str, std::ops::Range<usize>)> {
+    let line = source.split('\n').nth(pos.line.checked_sub(1)?)?;
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let byte_at = |chars: usize| {
+        line.char_indices()
+            .nth(chars)
+            .map(|(i, _)| i)
+            .unwrap_or(line.len())
+    };
+    let start = byte_at(pos.col.saturating_sub(1));
+    let end = byte_at(pos.col.saturating_sub(1) + pos.len.max(1)).max(start);
+    let end = if end == start && start < line.len() {
+        byte_at(pos.col)
+    } else {
+        end
+    };
+    Some((line, start..end))
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// The closest candidate to `word`, if one is close enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let lower = word.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&lower, &c.to_ascii_lowercase()),
+                c,
+            )
+        })
+        .filter(|(d, c)| *d <= 2.max(c.len() / 4) && *d < c.len())
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// `a`, `b` or `c` as text for a message.
+pub fn one_of(items: &[&str]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| format!("`{s}`")).collect();
+    match quoted.len() {
+        0 => String::new(),
+        1 => quoted[0].clone(),
+        _ => format!("one of {}", quoted.join(", ")),
+    }
+}

@@ -1,0 +1,228 @@
+//! Where each node of a YAML document stands: a map from a node's path (`resources.movies.fields`)
+//! to the position of its key and of its value, built from `saphyr-parser`'s events over the same
+//! text that serde reads. Aliases are recorded as nodes, never expanded, so a hostile document costs
+//! no more than its own length here.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, Span};
+
+use crate::diag::{Diagnostic, Pos};
+
+/// Positions of the nodes of one YAML document, by path.
+#[derive(Debug, Default)]
+pub struct SpanIndex {
+    nodes: HashMap<String, Node>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    key: Option<Pos>,
+    value: Pos,
+}
+
+enum Frame {
+    Map {
+        path: Vec<String>,
+        key: Option<(String, Pos)>,
+    },
+    Seq {
+        path: Vec<String>,
+        next: usize,
+    },
+}
+
+fn pos(span: &Span) -> Pos {
+    let len = if span.end.line() == span.start.line() {
+        span.end.col().saturating_sub(span.start.col())
+    } else {
+        1
+    };
+    Pos {
+        line: span.start.line(),
+        col: span.start.col() + 1,
+        len: len.max(1),
+    }
+}
+
+fn join(path: &[String]) -> String {
+    path.join("\u{0}")
+}
+
+impl SpanIndex {
+    /// Indexes `text`; a YAML syntax error comes back as a diagnostic at its position.
+    pub fn build(text: &str) -> Result<SpanIndex, Diagnostic> {
+        let mut index = SpanIndex::default();
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut documents = 0usize;
+        for item in Parser::new_from_str(text) {
+            let (event, span) = item.map_err(|e| {
+                let m = e.marker();
+                Diagnostic::new(
+                    format!("invalid YAML: {}", e.info()),
+                    Some(Pos {
+                        line: m.line(),
+                        col: m.col() + 1,
+                        len: 1,
+                    }),
+                )
+                .help("check the indentation and quoting around this place")
+            })?;
+            match event {
+                Event::DocumentStart(_) => {
+                    documents += 1;
+                    if documents > 1 {
+                        return Err(Diagnostic::new(
+                            "the spec holds more than one YAML document",
+                            Some(pos(&span)),
+                        )
+                        .expected("a single document")
+                        .help(
+                            "remove the `---` separator and everything after it, or split the file",
+                        ));
+                    }
+                }
+                Event::Scalar(value, ..) => {
+                    if let Some(Frame::Map {
+                        key: key @ None, ..
+                    }) = stack.last_mut()
+                    {
+                        *key = Some((value.into_owned(), pos(&span)));
+                    } else {
+                        index.value_at(&mut stack, pos(&span));
+                    }
+                }
+                Event::Alias(_) => {
+                    if let Some(Frame::Map {
+                        key: key @ None, ..
+                    }) = stack.last_mut()
+                    {
+                        *key = Some(("*".to_string(), pos(&span)));
+                    } else {
+                        index.value_at(&mut stack, pos(&span));
+                    }
+                }
+                Event::MappingStart(..) | Event::SequenceStart(..) => {
+                    let is_map = matches!(event, Event::MappingStart(..));
+                    let path = if let Some(Frame::Map {
+                        key: key @ None, ..
+                    }) = stack.last_mut()
+                    {
+                        // A complex key: index its insides under a placeholder.
+                        *key = Some(("?".to_string(), pos(&span)));
+                        vec!["?".to_string()]
+                    } else {
+                        index.value_at(&mut stack, pos(&span))
+                    };
+                    stack.push(if is_map {
+                        Frame::Map { path, key: None }
+                    } else {
+                        Frame::Seq { path, next: 0 }
+                    });
+                }
+                Event::MappingEnd | Event::SequenceEnd => {
+                    stack.pop();
+                }
+                _ => {}
+            }
+        }
+        Ok(index)
+    }
+
+    /// Records a value node at the current place and returns its path.
+    fn value_at(&mut self, stack: &mut [Frame], value: Pos) -> Vec<String> {
+        let (path, key) = match stack.last_mut() {
+            None => (Vec::new(), None),
+            Some(Frame::Seq { path, next }) => {
+                let mut p = path.clone();
+                p.push(next.to_string());
+                *next += 1;
+                (p, None)
+            }
+            Some(Frame::Map { path, key }) => {
+                let (k, kpos) = match key.take() {
+                    Some((k, kpos)) => (k, Some(kpos)),
+                    None => (String::new(), None),
+                };
+                let mut p = path.clone();
+                p.push(k);
+                (p, kpos)
+            }
+        };
+        self.nodes.entry(join(&path)).or_insert(Node { key, value });
+        path
+    }
+
+    /// Position of the key of the node at `path` (the value's when it has no key).
+    pub fn key(&self, path: &[&str]) -> Option<Pos> {
+        self.get(path).map(|n| n.key.unwrap_or(n.value))
+    }
+
+    /// Position of the value of the node at `path`.
+    pub fn value(&self, path: &[&str]) -> Option<Pos> {
+        self.get(path).map(|n| n.value)
+    }
+
+    /// Position of the key at `path` or, when absent, of its nearest ancestor that exists.
+    pub fn near(&self, path: &[&str]) -> Option<Pos> {
+        (0..=path.len()).rev().find_map(|n| self.key(&path[..n]))
+    }
+
+    fn get(&self, path: &[&str]) -> Option<&Node> {
+        self.nodes.get(&path.join("\u{0}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_keys_values_and_sequence_items() {
+        let text = "name: x\nresources:\n  movies:\n    operations: [list, dlete]\n";
+        let ix = SpanIndex::build(text).unwrap();
+        assert_eq!(
+            ix.key(&["name"]),
+            Some(Pos {
+                line: 1,
+                col: 1,
+                len: 4
+            })
+        );
+        assert_eq!(
+            ix.value(&["name"]),
+            Some(Pos {
+                line: 1,
+                col: 7,
+                len: 1
+            })
+        );
+        assert_eq!(
+            ix.key(&["resources", "movies"]),
+            Some(Pos {
+                line: 3,
+                col: 3,
+                len: 6
+            })
+        );
+        assert_eq!(
+            ix.value(&["resources", "movies", "operations", "1"]),
+            Some(Pos {
+                line: 4,
+                col: 24,
+                len: 5
+            })
+        );
+        assert_eq!(
+            ix.near(&["resources", "movies", "fields", "x"]),
+            ix.key(&["resources", "movies"])
+        );
+    }
+
+    #[test]
+    fn syntax_error_has_a_position() {
+        let err = SpanIndex::build("a: [1, 2\nb: 3\n").unwrap_err();
+        assert!(err.pos.is_some());
+        assert!(err.message.starts_with("invalid YAML"));
+    }
+}

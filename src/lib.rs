@@ -1,0 +1,110 @@
+//! `scaffold`: from a YAML API spec to a serverless back end built around one central dispatcher.
+//!
+//! The pipeline, each step its own module:
+//! `spec` (parse) -> `lower` (validate, into `model`) -> `render` (templates per target) ->
+//! `plan` (tree vs disk) -> `write` (the only module that touches the disk).
+//! [`generate`] is the pure part: spec bytes in, a sorted tree of files out.
+
+pub mod cli;
+pub mod diag;
+pub mod index;
+pub mod lower;
+pub mod model;
+pub mod naming;
+pub mod plan;
+pub mod render;
+pub mod spec;
+pub mod target;
+pub mod tree;
+pub mod write;
+
+pub use diag::Diagnostics;
+pub use render::Templates;
+pub use tree::Tree;
+
+/// The target used when neither the command line nor the spec names one.
+pub const DEFAULT_TARGET: &str = "netlify";
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The spec is invalid: every problem, with positions.
+    #[error("{0}")]
+    Spec(Diagnostics),
+    /// A template or target description is broken (built-in: a bug; overridden: the user's).
+    #[error("error: {0}")]
+    Template(String),
+    #[error("error: {0}")]
+    Io(String),
+    #[error("error: {0}")]
+    Usage(String),
+}
+
+impl Error {
+    /// 2 for what the user can fix in their input, 1 for everything else.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Spec(_) | Error::Usage(_) => 2,
+            Error::Template(_) | Error::Io(_) => 1,
+        }
+    }
+}
+
+/// What generation reads.
+pub struct Input<'a> {
+    /// The spec's name relative to the project, for messages and file headers.
+    pub spec_file: &'a str,
+    pub spec: &'a [u8],
+    /// `--target`, which wins over the spec's `target`.
+    pub target: Option<&'a str>,
+    pub templates: &'a Templates,
+}
+
+/// Spec bytes in, every generated file out. Touches no disk.
+pub fn generate(input: &Input) -> Result<Tree, Error> {
+    let (text, loaded) = spec::load(input.spec_file, input.spec).map_err(Error::Spec)?;
+    let targets = input.templates.targets()?;
+    let names: Vec<&str> = targets.keys().map(String::as_str).collect();
+    let spec_target = loaded.spec.target.as_deref();
+    let mut problems = Vec::new();
+    if let Some(t) = spec_target.filter(|t| !targets.contains_key(*t)) {
+        problems.push(
+            diag::Diagnostic::new(
+                format!("unknown target `{t}`"),
+                loaded.index.value(&["target"]),
+            )
+            .expected(diag::one_of(&names))
+            .help_opt(
+                diag::did_you_mean(t, names.iter().copied())
+                    .map(|s| format!("did you mean `{s}`?")),
+            ),
+        );
+    }
+    let target = input
+        .target
+        .or(spec_target.filter(|t| targets.contains_key(*t)))
+        .unwrap_or(DEFAULT_TARGET);
+    let Some(desc) = targets.get(target) else {
+        return Err(Error::Usage(format!(
+            "unknown target `{target}`, expected {}",
+            diag::one_of(&names)
+        )));
+    };
+    let cx = lower::Context {
+        spec_file: input.spec_file,
+        target,
+        desc,
+    };
+    let model = lower::lower(&loaded, &cx);
+    let model = match model {
+        Ok(model) if problems.is_empty() => model,
+        result => {
+            problems.extend(result.err().unwrap_or_default());
+            return Err(Error::Spec(Diagnostics::new(
+                input.spec_file,
+                &text,
+                problems,
+            )));
+        }
+    };
+    render::render(&model, target, desc, input.templates)
+}

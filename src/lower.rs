@@ -1,0 +1,1043 @@
+//! Spec -> Model: every rule a spec must follow, checked in one pass that collects every problem,
+//! each at its position in the file.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Deserialize;
+
+use crate::diag::{did_you_mean, one_of, Diagnostic, Pos};
+use crate::index::SpanIndex;
+use crate::model::{
+    Auth, Field, Header, Model, Operation, Resource, Route, RouteMethod, Segment, CRUD, METHODS,
+    SECURITY_HEADERS,
+};
+use crate::naming::{is_identifier, is_js_reserved, is_project_name, Names, PROTO_KEYS};
+use crate::spec::{
+    AuthSpec, FieldSpec, Loaded, OperationSpec, Operations, ResourceSpec, RouteSpec, Spec,
+};
+use crate::target::TargetDesc;
+
+/// Every `auth.provider` the tool knows; a target lists the ones it supports.
+pub const AUTH_PROVIDERS: &[&str] = &["netlify-identity", "none"];
+const FIELD_TYPES: &[&str] = &["string", "integer", "number", "boolean", "array"];
+const ITEM_TYPES: &[&str] = &["string", "integer", "number", "boolean"];
+const OP_AUTH: &[&str] = &["required", "none"];
+const DEFAULT_BASE_PATH: &str = "/api";
+
+/// What lowering needs besides the spec: where it came from and for which target.
+pub struct Context<'a> {
+    pub spec_file: &'a str,
+    pub target: &'a str,
+    pub desc: &'a TargetDesc,
+}
+
+struct Lowerer<'a> {
+    ix: &'a SpanIndex,
+    errors: Vec<Diagnostic>,
+}
+
+impl Lowerer<'_> {
+    fn key(&self, path: &[&str]) -> Option<Pos> {
+        self.ix.key(path).or_else(|| self.ix.near(path))
+    }
+    fn value(&self, path: &[&str]) -> Option<Pos> {
+        self.ix.value(path).or_else(|| self.ix.near(path))
+    }
+    fn err(&mut self, d: Diagnostic) {
+        self.errors.push(d);
+    }
+}
+
+/// Lowers a loaded spec for one target, or returns every problem found.
+pub fn lower(loaded: &Loaded, cx: &Context) -> Result<Model, Vec<Diagnostic>> {
+    let mut l = Lowerer {
+        ix: &loaded.index,
+        errors: Vec::new(),
+    };
+    let spec = &loaded.spec;
+    unknown_keys(&mut l, &loaded.unknown_keys);
+
+    let root = loaded.index.value(&[]);
+    let name = match &spec.name {
+        None => {
+            l.err(
+                Diagnostic::new("missing key `name`", root)
+                    .expected("`name: <project name>` at the top level")
+                    .help("add e.g. `name: watchlist`"),
+            );
+            String::new()
+        }
+        Some(n) if !is_project_name(n) => {
+            let fix = Names::new(n).kebab;
+            l.err(
+                Diagnostic::new(format!("invalid project name `{n}`"), l.value(&["name"]))
+                    .expected("lower-case letters, digits and `-`, starting with a letter")
+                    .help_opt(is_project_name(&fix).then(|| format!("use `{fix}`"))),
+            );
+            String::new()
+        }
+        Some(n) => n.clone(),
+    };
+
+    let base_path = lower_base_path(&mut l, spec);
+    let auth = lower_auth(&mut l, spec.auth.as_ref(), cx, root);
+    let headers = lower_headers(&mut l, spec);
+
+    let mut resources = Vec::new();
+    let mut operations = Vec::new();
+    for (rname, r) in &spec.resources {
+        if let Some(res) = lower_resource(&mut l, rname, r, &auth, &base_path, &mut operations) {
+            resources.push(res);
+        }
+    }
+    for (name, route) in &spec.routes {
+        if let Some(op) = lower_route(&mut l, name, route, &auth, &base_path) {
+            operations.push(op);
+        }
+    }
+    if spec.resources.is_empty() && spec.routes.is_empty() {
+        l.err(
+            Diagnostic::new("the spec defines no operations", root)
+                .expected("at least one entry under `resources` or `routes`")
+                .help("add e.g. `resources: { movies: { fields: { title: { type: string } } } }`"),
+        );
+    }
+    check_names(&mut l, &operations, cx.desc);
+    let routes = build_routes(&mut l, &operations);
+
+    if l.errors.is_empty() {
+        Ok(Model {
+            spec_file: cx.spec_file.to_string(),
+            name: Names::new(&name),
+            target: cx.target.to_string(),
+            base_path,
+            auth,
+            headers,
+            resources,
+            operations,
+            routes,
+        })
+    } else {
+        Err(l.errors)
+    }
+}
+
+fn unknown_keys(l: &mut Lowerer, paths: &[Vec<String>]) {
+    for path in paths {
+        let Some((key, parent)) = path.split_last() else {
+            continue;
+        };
+        let p: Vec<&str> = path.iter().map(String::as_str).collect();
+        let parent: Vec<&str> = parent.iter().map(String::as_str).collect();
+        let expected = keys_at(&parent);
+        let place = if parent.is_empty() {
+            "at the top level".to_string()
+        } else {
+            format!("in `{}`", parent.join("."))
+        };
+        let mut d = Diagnostic::new(format!("unknown key `{key}` {place}"), l.key(&p));
+        if !expected.is_empty() {
+            d = d.expected(one_of(expected));
+        }
+        d = d.help_opt(
+            did_you_mean(key, expected.iter().copied()).map(|s| format!("did you mean `{s}`?")),
+        );
+        l.err(d);
+    }
+}
+
+/// The keys serde knows at a place in the spec.
+fn keys_at(parent: &[&str]) -> &'static [&'static str] {
+    match parent {
+        [] => fields_of::<Spec>(),
+        ["auth"] => fields_of::<AuthSpec>(),
+        ["resources", _] => fields_of::<ResourceSpec>(),
+        ["resources", _, "fields", _] => fields_of::<FieldSpec>(),
+        ["resources", _, "operations", _] => fields_of::<OperationSpec>(),
+        ["routes", _] => fields_of::<RouteSpec>(),
+        _ => &[],
+    }
+}
+
+/// The field names serde derives for `T`, read from the derive itself so they cannot drift.
+fn fields_of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+    struct Probe<'a>(&'a mut &'static [&'static str]);
+    #[derive(Debug)]
+    struct Stop;
+    impl std::fmt::Display for Stop {
+        fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("stop")
+        }
+    }
+    impl std::error::Error for Stop {}
+    impl serde::de::Error for Stop {
+        fn custom<M: std::fmt::Display>(_: M) -> Self {
+            Stop
+        }
+    }
+    impl<'de> serde::Deserializer<'de> for Probe<'_> {
+        type Error = Stop;
+        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Stop> {
+            *self.0 = fields;
+            Err(Stop)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Probe(&mut fields));
+    fields
+}
+
+fn lower_base_path(l: &mut Lowerer, spec: &Spec) -> String {
+    let Some(bp) = &spec.base_path else {
+        return DEFAULT_BASE_PATH.to_string();
+    };
+    let ok = bp.len() > 1
+        && bp.starts_with('/')
+        && !bp.ends_with('/')
+        && bp[1..].split('/').all(|s| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        });
+    if !ok || bp.starts_with("/.netlify") {
+        l.err(Diagnostic::new(format!("invalid `base_path` `{bp}`"), l.value(&["base_path"]))
+            .expected("a path like `/api` or `/v1/api`: lower-case letters, digits and `-` between slashes, no trailing slash")
+            .help("use `/api`, the default"));
+    }
+    bp.clone()
+}
+
+fn lower_auth(l: &mut Lowerer, auth: Option<&AuthSpec>, cx: &Context, root: Option<Pos>) -> Auth {
+    let supported: Vec<&str> = cx.desc.auth_providers.iter().map(String::as_str).collect();
+    let provider = match auth.and_then(|a| a.provider.as_deref()) {
+        None => {
+            let pos = if auth.is_some() {
+                l.key(&["auth"])
+            } else {
+                root
+            };
+            l.err(Diagnostic::new("missing `auth.provider`", pos)
+                .expected(one_of(&supported))
+                .help("add `auth: { provider: netlify-identity }`, or `provider: none` for an API without users"));
+            return Auth {
+                provider: String::new(),
+                none: false,
+            };
+        }
+        Some(p) if !AUTH_PROVIDERS.contains(&p) => {
+            l.err(
+                Diagnostic::new(
+                    format!("unknown auth provider `{p}`"),
+                    l.value(&["auth", "provider"]),
+                )
+                .expected(one_of(&supported))
+                .help_opt(
+                    did_you_mean(p, supported.iter().copied())
+                        .map(|s| format!("did you mean `{s}`?")),
+                ),
+            );
+            return Auth {
+                provider: String::new(),
+                none: false,
+            };
+        }
+        Some(p) if !supported.contains(&p) => {
+            l.err(
+                Diagnostic::new(
+                    format!(
+                        "auth provider `{p}` is not available on target `{}`",
+                        cx.target
+                    ),
+                    l.value(&["auth", "provider"]),
+                )
+                .expected(one_of(&supported))
+                .help("pick a provider this target supports, or another target"),
+            );
+            return Auth {
+                provider: String::new(),
+                none: false,
+            };
+        }
+        Some(p) => p.to_string(),
+    };
+    Auth {
+        none: provider == "none",
+        provider,
+    }
+}
+
+fn lower_headers(l: &mut Lowerer, spec: &Spec) -> Vec<Header> {
+    let mut headers: Vec<Header> = SECURITY_HEADERS
+        .iter()
+        .map(|(n, v)| Header {
+            name: n.to_string(),
+            value: v.to_string(),
+        })
+        .collect();
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for (name, value) in &spec.headers {
+        let path = ["headers", name.as_str()];
+        let token = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !token {
+            l.err(
+                Diagnostic::new(format!("invalid header name `{name}`"), l.key(&path))
+                    .expected("letters, digits and `-`, e.g. `X-Robots-Tag`"),
+            );
+            continue;
+        }
+        let lower = name.to_ascii_lowercase();
+        if let Some(first) = seen.insert(lower.clone(), name) {
+            l.err(
+                Diagnostic::new(
+                    format!("header `{name}` is set twice (also as `{first}`)"),
+                    l.key(&path),
+                )
+                .expected("each header once; names are case-insensitive")
+                .help("remove one of the two"),
+            );
+            continue;
+        }
+        if value
+            .chars()
+            .any(|c| !(c == ' ' || c == '\t' || c.is_ascii_graphic()))
+            || value.trim().is_empty()
+        {
+            l.err(
+                Diagnostic::new(format!("invalid value for header `{name}`"), l.value(&path))
+                    .expected("a non-empty value of printable ASCII on one line"),
+            );
+            continue;
+        }
+        if lower == "content-type" {
+            l.err(
+                Diagnostic::new("header `Content-Type` cannot be overridden", l.key(&path))
+                    .expected("another header; every response of the API is JSON")
+                    .help("remove this entry"),
+            );
+            continue;
+        }
+        match headers
+            .iter_mut()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+        {
+            Some(h) => h.value = value.trim().to_string(),
+            None => headers.push(Header {
+                name: name.clone(),
+                value: value.trim().to_string(),
+            }),
+        }
+    }
+    headers
+}
+
+/// Auth and roles of one operation, checked against the provider.
+fn lower_access(
+    l: &mut Lowerer,
+    path: &[&str],
+    auth: Option<&str>,
+    roles: Option<&Vec<String>>,
+    provider: &Auth,
+) -> (bool, Vec<String>) {
+    let mut auth_path = path.to_vec();
+    auth_path.push("auth");
+    let public = match auth {
+        None => provider.none,
+        Some("none") => true,
+        Some("required") => {
+            if provider.none {
+                l.err(
+                    Diagnostic::new(
+                        "this operation requires auth, but `auth.provider` is `none`",
+                        l.value(&auth_path),
+                    )
+                    .expected("`auth: none` while the provider is `none`")
+                    .help("set `auth.provider` to a real provider, or remove this `auth`"),
+                );
+            }
+            false
+        }
+        Some(other) => {
+            l.err(
+                Diagnostic::new(
+                    format!("invalid `auth` value `{other}`"),
+                    l.value(&auth_path),
+                )
+                .expected(one_of(OP_AUTH))
+                .help_opt(
+                    did_you_mean(other, OP_AUTH.iter().copied())
+                        .map(|s| format!("did you mean `{s}`?")),
+                ),
+            );
+            provider.none
+        }
+    };
+    let mut out = Vec::new();
+    if let Some(roles) = roles {
+        let mut roles_path = path.to_vec();
+        roles_path.push("roles");
+        if public && !roles.is_empty() {
+            let why = if provider.none {
+                "`auth.provider` is `none`"
+            } else {
+                "the operation is public (`auth: none`)"
+            };
+            l.err(
+                Diagnostic::new(
+                    format!("roles on a public operation: {why}"),
+                    l.key(&roles_path),
+                )
+                .expected("`roles` only on operations that require a signed-in user")
+                .help("remove `roles`, or remove `auth: none`"),
+            );
+        }
+        for (i, role) in roles.iter().enumerate() {
+            let ok = !role.is_empty()
+                && role
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            let i = i.to_string();
+            let mut rp = roles_path.clone();
+            rp.push(&i);
+            if !ok {
+                l.err(
+                    Diagnostic::new(format!("invalid role `{role}`"), l.value(&rp))
+                        .expected("letters, digits, `-` and `_`"),
+                );
+            } else if out.contains(role) {
+                l.err(
+                    Diagnostic::new(format!("role `{role}` is listed twice"), l.value(&rp))
+                        .expected("each role once")
+                        .help("remove the repeat"),
+                );
+            } else {
+                out.push(role.clone());
+            }
+        }
+        out.sort();
+    }
+    (public, out)
+}
+
+fn check_name(l: &mut Lowerer, what: &str, name: &str, path: &[&str]) -> bool {
+    if !is_identifier(name) {
+        let fix = Names::new(name).snake;
+        l.err(
+            Diagnostic::new(format!("invalid {what} name `{name}`"), l.key(path))
+                .expected("an identifier: a letter, then letters, digits or `_`")
+                .help_opt(is_identifier(&fix).then(|| format!("use `{fix}`"))),
+        );
+        return false;
+    }
+    let camel = Names::new(name).camel;
+    if is_js_reserved(name) || is_js_reserved(&camel) {
+        l.err(
+            Diagnostic::new(
+                format!("{what} name `{name}` is a reserved word in JavaScript"),
+                l.key(path),
+            )
+            .expected("a name that is not a JavaScript keyword or global")
+            .help(format!("use e.g. `{name}_items` or `{name}_op`")),
+        );
+        return false;
+    }
+    true
+}
+
+fn lower_resource(
+    l: &mut Lowerer,
+    rname: &str,
+    r: &ResourceSpec,
+    auth: &Auth,
+    base_path: &str,
+    ops: &mut Vec<Operation>,
+) -> Option<Resource> {
+    let rpath = ["resources", rname];
+    let name_ok = check_name(l, "resource", rname, &rpath);
+    let mut fields = Vec::new();
+    for (fname, f) in &r.fields {
+        if let Some(field) = lower_field(l, rname, fname, f) {
+            fields.push(field);
+        }
+    }
+    let names = Names::new(rname);
+    // Which CRUD operations, each with its spec path for positions and its options.
+    let mut wanted: Vec<(String, Vec<String>, Option<&OperationSpec>)> = Vec::new();
+    let opath = |key: &str| {
+        vec![
+            "resources".to_string(),
+            rname.to_string(),
+            "operations".to_string(),
+            key.to_string(),
+        ]
+    };
+    match &r.operations {
+        None => {
+            for (op, ..) in CRUD {
+                wanted.push((op.to_string(), opath(op), None));
+            }
+        }
+        Some(Operations::List(list)) => {
+            for (i, op) in list.iter().enumerate() {
+                wanted.push((op.clone(), opath(&i.to_string()), None));
+            }
+        }
+        Some(Operations::Map(map)) => {
+            for (op, options) in map {
+                wanted.push((op.clone(), opath(op), Some(options)));
+            }
+        }
+    }
+    let crud_names: Vec<&str> = CRUD.iter().map(|c| c.0).collect();
+    let mut chosen: BTreeMap<usize, Operation> = BTreeMap::new();
+    for (op, path, options) in wanted {
+        let p: Vec<&str> = path.iter().map(String::as_str).collect();
+        let Some(slot) = crud_names.iter().position(|c| *c == op) else {
+            l.err(
+                Diagnostic::new(format!("unknown operation `{op}`"), l.key(&p))
+                    .expected(one_of(&crud_names))
+                    .help(match did_you_mean(&op, crud_names.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "custom operations go under `routes`".to_string(),
+                    }),
+            );
+            continue;
+        };
+        if chosen.contains_key(&slot) {
+            l.err(
+                Diagnostic::new(format!("operation `{op}` is listed twice"), l.key(&p))
+                    .expected("each operation once")
+                    .help("remove the repeat"),
+            );
+            continue;
+        }
+        let (public, roles) = lower_access(
+            l,
+            &p,
+            options.and_then(|o| o.auth.as_deref()),
+            options.and_then(|o| o.roles.as_ref()),
+            auth,
+        );
+        let (kind, method, item) = CRUD[slot];
+        let path = if item {
+            format!("/{rname}/{{id}}")
+        } else {
+            format!("/{rname}")
+        };
+        let name = Names::join(rname, kind);
+        let summary = match kind {
+            "list" => format!("List {}", names.title.to_lowercase()),
+            "create" => format!("Create an item in {}", names.title.to_lowercase()),
+            "read" => format!("Read an item of {} by id", names.title.to_lowercase()),
+            "update" => format!("Replace an item of {} by id", names.title.to_lowercase()),
+            _ => format!("Delete an item of {} by id", names.title.to_lowercase()),
+        };
+        chosen.insert(
+            slot,
+            Operation {
+                stem: name.kebab.clone(),
+                name,
+                kind: kind.to_string(),
+                resource: Some(names.clone()),
+                method: method.to_string(),
+                full_path: format!("{base_path}{path}"),
+                params: if item {
+                    vec!["id".to_string()]
+                } else {
+                    Vec::new()
+                },
+                path,
+                public,
+                roles,
+                takes_body: takes_body(method),
+                summary,
+            },
+        );
+    }
+    if !name_ok {
+        return None;
+    }
+    ops.extend(chosen.into_values());
+    Some(Resource {
+        name: names,
+        fields,
+    })
+}
+
+fn takes_body(method: &str) -> bool {
+    matches!(method, "POST" | "PUT" | "PATCH")
+}
+
+fn lower_field(l: &mut Lowerer, rname: &str, fname: &str, f: &FieldSpec) -> Option<Field> {
+    let path = ["resources", rname, "fields", fname];
+    let at = |k: &'static str| -> [&str; 5] { ["resources", rname, "fields", fname, k] };
+    let mut ok = true;
+    if PROTO_KEYS.contains(&fname) {
+        l.err(
+            Diagnostic::new(format!("field name `{fname}` is not allowed"), l.key(&path))
+                .expected("a name other than `__proto__`, `constructor` or `prototype`")
+                .help("these keys reach `Object.prototype` in JavaScript; rename the field"),
+        );
+        ok = false;
+    } else if !is_identifier(fname) {
+        l.err(
+            Diagnostic::new(format!("invalid field name `{fname}`"), l.key(&path))
+                .expected("an identifier: a letter, then letters, digits or `_`"),
+        );
+        ok = false;
+    }
+    let ty = match f.ty.as_deref() {
+        None => {
+            l.err(
+                Diagnostic::new(format!("field `{fname}` has no `type`"), l.key(&path))
+                    .expected(one_of(FIELD_TYPES))
+                    .help("add e.g. `type: string`"),
+            );
+            return None;
+        }
+        Some(t) if !FIELD_TYPES.contains(&t) => {
+            l.err(
+                Diagnostic::new(format!("unknown field type `{t}`"), l.value(&at("type")))
+                    .expected(one_of(FIELD_TYPES))
+                    .help_opt(
+                        did_you_mean(t, FIELD_TYPES.iter().copied())
+                            .map(|s| format!("did you mean `{s}`?")),
+                    ),
+            );
+            return None;
+        }
+        Some(t) => t,
+    };
+    let only = |l: &mut Lowerer, key: &'static str, set: bool, types: &str| {
+        if set {
+            l.err(
+                Diagnostic::new(
+                    format!("`{key}` does not apply to a field of type `{ty}`"),
+                    l.key(&at(key)),
+                )
+                .expected(format!("`{key}` only on {types}"))
+                .help(format!("remove `{key}`")),
+            );
+        }
+    };
+    let is = |t: &str| ty == t;
+    only(
+        l,
+        "min_length",
+        f.min_length.is_some() && !is("string"),
+        "strings",
+    );
+    only(
+        l,
+        "max_length",
+        f.max_length.is_some() && !is("string"),
+        "strings",
+    );
+    only(
+        l,
+        "min",
+        f.min.is_some() && !is("integer") && !is("number"),
+        "integers and numbers",
+    );
+    only(
+        l,
+        "max",
+        f.max.is_some() && !is("integer") && !is("number"),
+        "integers and numbers",
+    );
+    only(
+        l,
+        "min_items",
+        f.min_items.is_some() && !is("array"),
+        "arrays",
+    );
+    only(
+        l,
+        "max_items",
+        f.max_items.is_some() && !is("array"),
+        "arrays",
+    );
+    only(l, "items", f.items.is_some() && !is("array"), "arrays");
+    if is("array") {
+        match f.items.as_deref() {
+            None => l.err(
+                Diagnostic::new(
+                    format!("array field `{fname}` has no `items`"),
+                    l.key(&path),
+                )
+                .expected(format!("`items:` {}", one_of(ITEM_TYPES)))
+                .help("add e.g. `items: string`"),
+            ),
+            Some(t) if !ITEM_TYPES.contains(&t) => l.err(
+                Diagnostic::new(format!("unknown item type `{t}`"), l.value(&at("items")))
+                    .expected(one_of(ITEM_TYPES))
+                    .help_opt(
+                        did_you_mean(t, ITEM_TYPES.iter().copied())
+                            .map(|s| format!("did you mean `{s}`?")),
+                    ),
+            ),
+            Some(_) => {}
+        }
+    }
+    if is("integer") {
+        for (key, v) in [("min", f.min), ("max", f.max)] {
+            if let Some(v) = v {
+                if v.fract() != 0.0 || v.abs() > 9_007_199_254_740_991.0 {
+                    l.err(
+                        Diagnostic::new(
+                            format!("`{key}` of integer field `{fname}` is not a safe integer"),
+                            l.value(&at(key)),
+                        )
+                        .expected("a whole number within JavaScript's safe integer range"),
+                    );
+                }
+            }
+        }
+    }
+    let pairs: [(&str, &'static str, Option<f64>, Option<f64>); 3] = [
+        (
+            "min_length",
+            "max_length",
+            f.min_length.map(|v| v as f64),
+            f.max_length.map(|v| v as f64),
+        ),
+        ("min", "max", f.min, f.max),
+        (
+            "min_items",
+            "max_items",
+            f.min_items.map(|v| v as f64),
+            f.max_items.map(|v| v as f64),
+        ),
+    ];
+    for (lo_key, hi_key, lo, hi) in pairs {
+        if let (Some(lo), Some(hi)) = (lo, hi) {
+            if lo > hi {
+                l.err(
+                    Diagnostic::new(
+                        format!("`{lo_key}` is greater than `{hi_key}` in field `{fname}`"),
+                        l.value(&at(hi_key)),
+                    )
+                    .expected(format!("`{lo_key}` <= `{hi_key}`"))
+                    .help("swap the two bounds"),
+                );
+            }
+        }
+    }
+    ok.then(|| Field {
+        name: fname.to_string(),
+        ty: ty.to_string(),
+        required: f.required.unwrap_or(false),
+        items: f.items.clone(),
+        min_length: f.min_length,
+        max_length: f.max_length,
+        min: f.min,
+        max: f.max,
+        min_items: f.min_items,
+        max_items: f.max_items,
+    })
+}
+
+fn lower_route(
+    l: &mut Lowerer,
+    name: &str,
+    r: &RouteSpec,
+    auth: &Auth,
+    base_path: &str,
+) -> Option<Operation> {
+    let rpath = ["routes", name];
+    let name_ok = check_name(l, "route", name, &rpath);
+    let method = match r.method.as_deref() {
+        None => {
+            l.err(
+                Diagnostic::new(format!("route `{name}` has no `method`"), l.key(&rpath))
+                    .expected(one_of(METHODS))
+                    .help("add e.g. `method: GET`"),
+            );
+            None
+        }
+        Some(m) => {
+            let upper = m.to_ascii_uppercase();
+            if METHODS.contains(&upper.as_str()) {
+                Some(upper)
+            } else {
+                l.err(
+                    Diagnostic::new(
+                        format!("unsupported method `{m}`"),
+                        l.value(&["routes", name, "method"]),
+                    )
+                    .expected(one_of(METHODS))
+                    .help_opt(
+                        did_you_mean(&upper, METHODS.iter().copied())
+                            .map(|s| format!("did you mean `{s}`?")),
+                    ),
+                );
+                None
+            }
+        }
+    };
+    let path = match r.path.as_deref() {
+        None => {
+            l.err(
+                Diagnostic::new(format!("route `{name}` has no `path`"), l.key(&rpath))
+                    .expected("a path below the base path, e.g. `/search` or `/movies/{id}/watch`")
+                    .help(format!("add e.g. `path: /{}`", Names::new(name).kebab)),
+            );
+            None
+        }
+        Some(p) => check_path(l, p, &["routes", name, "path"]),
+    };
+    let (public, roles) = lower_access(l, &rpath, r.auth.as_deref(), r.roles.as_ref(), auth);
+    let (method, (path, params)) = (method?, path?);
+    if !name_ok {
+        return None;
+    }
+    let names = Names::new(name);
+    Some(Operation {
+        stem: names.kebab.clone(),
+        summary: names.title.clone(),
+        name: names,
+        kind: "custom".to_string(),
+        resource: None,
+        full_path: format!("{base_path}{path}"),
+        takes_body: takes_body(&method),
+        method,
+        path,
+        params,
+        public,
+        roles,
+    })
+}
+
+/// A custom route's path: `/segment/{param}/...`, safe characters only. Returns it with its params.
+fn check_path(l: &mut Lowerer, p: &str, at: &[&str]) -> Option<(String, Vec<String>)> {
+    let pos = l.value(at);
+    let bad = |l: &mut Lowerer, what: String, help: &str| {
+        l.err(Diagnostic::new(format!("invalid path `{p}`: {what}"), pos)
+            .expected("`/` followed by segments of `A-Za-z0-9_-`, or `{param}` segments, e.g. `/movies/{id}/watch`")
+            .help(help.to_string()));
+    };
+    if let Some(c) = p
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "_{}/-".contains(*c)))
+    {
+        let help = if c == '.' {
+            "paths may not hold `.` or `..`"
+        } else {
+            "remove the character"
+        };
+        bad(
+            l,
+            format!("character `{}` is not allowed", c.escape_default()),
+            help,
+        );
+        return None;
+    }
+    if !p.starts_with('/') || p == "/" {
+        bad(
+            l,
+            "it must start with `/` and name at least one segment".to_string(),
+            "e.g. `/search`",
+        );
+        return None;
+    }
+    if p.contains("//") {
+        bad(
+            l,
+            "empty segment (`//`)".to_string(),
+            "remove the doubled slash",
+        );
+        return None;
+    }
+    if p.ends_with('/') {
+        bad(l, "trailing `/`".to_string(), "remove the trailing slash");
+        return None;
+    }
+    let mut params = Vec::new();
+    for seg in p[1..].split('/') {
+        if seg.contains(['{', '}']) {
+            let inner = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}'));
+            match inner {
+                Some(name) if is_identifier(name) => {
+                    if params.iter().any(|q| q == name) {
+                        bad(
+                            l,
+                            format!("parameter `{{{name}}}` appears twice"),
+                            "give each parameter its own name",
+                        );
+                        return None;
+                    }
+                    params.push(name.to_string());
+                }
+                _ => {
+                    bad(
+                        l,
+                        format!("`{seg}` is not a parameter segment"),
+                        "a parameter fills a whole segment: `{name}`",
+                    );
+                    return None;
+                }
+            }
+        }
+    }
+    Some((p.to_string(), params))
+}
+
+/// File stems must be unique after case conversion and not special to the platform.
+fn check_names(l: &mut Lowerer, ops: &[Operation], desc: &TargetDesc) {
+    let owner = |op: &Operation| match &op.resource {
+        Some(r) => format!("resource `{}`", r.spec),
+        None => format!("route `{}`", op.name.spec),
+    };
+    let mut stems: BTreeMap<&str, &Operation> = BTreeMap::new();
+    let mut reported: BTreeSet<(String, String)> = BTreeSet::new();
+    for op in ops {
+        let here = op_pos(l, op);
+        if desc.reserved_stems.iter().any(|s| s == &op.stem) {
+            let reserved: Vec<&str> = desc.reserved_stems.iter().map(String::as_str).collect();
+            l.err(
+                Diagnostic::new(
+                    format!(
+                        "{} gives the file name `{}`, which the platform treats specially",
+                        owner(op),
+                        op.stem
+                    ),
+                    here,
+                )
+                .expected(format!(
+                    "a name whose file stem is not {}",
+                    one_of(&reserved)
+                ))
+                .help("rename it"),
+            );
+        }
+        if let Some(first) = stems.insert(&op.stem, op) {
+            let pair = (owner(first), owner(op));
+            if reported.insert(pair.clone()) {
+                let what = match (&first.resource, &op.resource) {
+                    (Some(a), Some(b)) if a.kebab == b.kebab => format!("`{}`", a.kebab),
+                    _ => format!("`{}`", op.stem),
+                };
+                l.err(Diagnostic::new(
+                    format!("{} and {} both become {what} after case conversion", pair.0, pair.1),
+                    here,
+                )
+                .expected("names that stay distinct as file names (`movie_list` and `movieList` do not)")
+                .help("rename one of the two"));
+            }
+        }
+    }
+}
+
+fn op_pos(l: &Lowerer, op: &Operation) -> Option<Pos> {
+    match &op.resource {
+        Some(r) => {
+            l.ix.key(&["resources", &r.spec, "operations", &op.kind])
+                .or_else(|| l.key(&["resources", &r.spec]))
+        }
+        None => l.key(&["routes", &op.name.spec]),
+    }
+}
+
+fn segments(path: &str) -> Vec<Segment> {
+    path[1..]
+        .split('/')
+        .map(
+            |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(p) => Segment {
+                    literal: None,
+                    param: Some(p.to_string()),
+                },
+                None => Segment {
+                    literal: Some(s.to_string()),
+                    param: None,
+                },
+            },
+        )
+        .collect()
+}
+
+/// A path with every parameter as `(1, "")` and every literal as `(0, literal)`.
+type Shape = Vec<(u8, String)>;
+
+/// Groups operations by path into the dispatch table; rejects duplicate routes and paths that
+/// differ only in a parameter's name.
+fn build_routes(l: &mut Lowerer, ops: &[Operation]) -> Vec<Route> {
+    // Key: the path's shape, literals as themselves and every parameter as `{}`.
+    let mut by_shape: BTreeMap<Shape, (String, Vec<&Operation>)> = BTreeMap::new();
+    for op in ops {
+        let shape: Vec<(u8, String)> = segments(&op.path)
+            .into_iter()
+            .map(|s| match s.literal {
+                Some(lit) => (0, lit),
+                None => (1, String::new()),
+            })
+            .collect();
+        let entry = by_shape
+            .entry(shape)
+            .or_insert_with(|| (op.path.clone(), Vec::new()));
+        if entry.0 != op.path {
+            let here = op_pos(l, op);
+            l.err(
+                Diagnostic::new(
+                    format!(
+                        "path `{}` matches the same requests as `{}`",
+                        op.path, entry.0
+                    ),
+                    here,
+                )
+                .expected("one parameter name per position for paths of the same shape")
+                .help(format!("write the path as `{}`", entry.0)),
+            );
+            continue;
+        }
+        if let Some(first) = entry.1.iter().find(|o| o.method == op.method) {
+            let here = op_pos(l, op);
+            l.err(
+                Diagnostic::new(
+                    format!(
+                        "duplicate route `{} {}`: `{}` and `{}`",
+                        op.method, op.path, first.name.spec, op.name.spec
+                    ),
+                    here,
+                )
+                .expected("each method and path once")
+                .help("change the method or the path of one of them"),
+            );
+            continue;
+        }
+        entry.1.push(op);
+    }
+    // Sorting by shape puts a literal (0) before a parameter (1) at the first differing segment.
+    by_shape
+        .into_values()
+        .map(|(path, mut ops)| {
+            ops.sort_by_key(|o| METHODS.iter().position(|m| *m == o.method));
+            let mut allow: Vec<&str> = ops.iter().map(|o| o.method.as_str()).collect();
+            allow.push("OPTIONS");
+            Route {
+                segments: segments(&path),
+                methods: ops
+                    .iter()
+                    .map(|o| RouteMethod {
+                        method: o.method.clone(),
+                        operation: o.name.camel.clone(),
+                    })
+                    .collect(),
+                allow: allow.join(", "),
+                path,
+            }
+        })
+        .collect()
+}

