@@ -45,8 +45,15 @@ fn pos(span: &Span) -> Pos {
     }
 }
 
-fn join(path: &[String]) -> String {
-    path.join("\u{0}")
+/// More nodes than any real spec has once aliases are expanded: past this, an alias bomb.
+const MAX_EXPANDED_NODES: usize = 100_000;
+
+fn alias_bomb(span: &Span) -> Diagnostic {
+    Diagnostic::new("the spec's YAML aliases expand too far", Some(pos(span)))
+        .expected(format!(
+            "fewer than {MAX_EXPANDED_NODES} nodes once `*alias` references are expanded"
+        ))
+        .help("write the repeated parts out, or use fewer aliases; an alias bomb is refused")
 }
 
 impl SpanIndex {
@@ -55,6 +62,10 @@ impl SpanIndex {
         let mut index = SpanIndex::default();
         let mut stack: Vec<Frame> = Vec::new();
         let mut documents = 0usize;
+        // Nodes each open container holds once aliases are expanded, and each anchor's size.
+        let mut sizes: Vec<(usize, usize)> = Vec::new(); // (anchor id, expanded node count)
+        let mut anchors: HashMap<usize, usize> = HashMap::new();
+        let mut total = 0usize;
         for item in Parser::new_from_str(text) {
             let (event, span) = item.map_err(|e| {
                 let m = e.marker();
@@ -82,6 +93,40 @@ impl SpanIndex {
                         ));
                     }
                 }
+                Event::Scalar(_, _, anchor, _) | Event::Alias(anchor) => {
+                    let n = match event {
+                        Event::Alias(_) => anchors.get(&anchor).copied().unwrap_or(1),
+                        _ => {
+                            anchors.insert(anchor, 1);
+                            1
+                        }
+                    };
+                    total = total.saturating_add(n);
+                    if let Some(top) = sizes.last_mut() {
+                        top.1 = top.1.saturating_add(n);
+                    }
+                    if total > MAX_EXPANDED_NODES {
+                        return Err(alias_bomb(&span));
+                    }
+                }
+                _ => {}
+            }
+            match &event {
+                Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
+                    sizes.push((*anchor, 1))
+                }
+                Event::MappingEnd | Event::SequenceEnd => {
+                    if let Some((anchor, n)) = sizes.pop() {
+                        anchors.insert(anchor, n);
+                        total = total.saturating_add(1);
+                        if let Some(top) = sizes.last_mut() {
+                            top.1 = top.1.saturating_add(n);
+                        }
+                    }
+                }
+                _ => {}
+            }
+            match event {
                 Event::Scalar(value, ..) => {
                     if let Some(Frame::Map {
                         key: key @ None, ..
@@ -149,7 +194,9 @@ impl SpanIndex {
                 (p, kpos)
             }
         };
-        self.nodes.entry(join(&path)).or_insert(Node { key, value });
+        self.nodes
+            .entry(path.join("\u{0}"))
+            .or_insert(Node { key, value });
         path
     }
 

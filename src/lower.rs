@@ -294,7 +294,8 @@ fn lower_headers(l: &mut Lowerer, spec: &Spec) -> Vec<Header> {
         if !token {
             l.err(
                 Diagnostic::new(format!("invalid header name `{name}`"), l.key(&path))
-                    .expected("letters, digits and `-`, e.g. `X-Robots-Tag`"),
+                    .expected("letters, digits and `-`")
+                    .help("e.g. `X-Robots-Tag`"),
             );
             continue;
         }

@@ -128,13 +128,11 @@ pub fn load(file: &str, bytes: &[u8]) -> Result<(String, Loaded), Diagnostics> {
                     "the spec is not valid UTF-8 (byte {} is not)",
                     e.valid_up_to()
                 ),
-                None,
+                Some(Pos { line, col, len: 1 }),
             )
             .expected("UTF-8 text")
-            .help(format!(
-                "re-save the file as UTF-8; the first bad byte is at line {line}, column {col}"
-            ));
-            return Err(fail("", d));
+            .help("re-save the file as UTF-8");
+            return Err(fail(&String::from_utf8_lossy(bytes), d));
         }
     };
     let text = text
@@ -208,21 +206,39 @@ fn serde_error(e: &serde_yaml::Error) -> Diagnostic {
             .expected("a spec without deeply nested `*alias` references")
             .help("write the repeated parts out, or use fewer aliases; an alias bomb is refused");
     }
-    if msg.contains("invalid type: ")
-        && msg.contains("expected a map")
-        && pos.is_none_or(|p| p.line == 1)
-    {
-        return Diagnostic::new(format!("the spec is not a mapping ({msg})"), pos)
-            .expected("a YAML mapping with `name`, `auth` and `resources` keys")
-            .help("see `scaffold new --help` for an example spec");
-    }
     let (what, path) = match msg.split_once(": ") {
         Some((p, m)) if !p.contains(' ') => (m.to_string(), Some(p.to_string())),
         _ => (msg.clone(), None),
     };
-    let message = match path {
-        Some(p) => format!("`{p}`: {what}"),
-        None => what,
+    let what = plain_types(&what);
+    let Some(path) = path else {
+        if what.contains("expected a mapping") {
+            return Diagnostic::new(format!("the spec is not a mapping ({what})"), pos)
+                .expected("a YAML mapping with `name`, `auth` and `resources` keys")
+                .help("see `scaffold new --help` for an example spec");
+        }
+        return Diagnostic::new(what, pos)
+            .help("fix the value at this place; see the example spec");
     };
+    let message = format!("`{path}`: {what}");
     Diagnostic::new(message, pos).help("fix the value's type at this place; see the example spec")
+}
+
+/// serde's Rust type names in a user's words.
+fn plain_types(msg: &str) -> String {
+    let mut out = msg.to_string();
+    for (rust, plain) in [
+        ("expected f64", "expected a number"),
+        ("expected u64", "expected a whole number, 0 or more"),
+        ("expected a boolean", "expected `true` or `false`"),
+        ("expected a sequence", "expected a list"),
+    ] {
+        out = out.replace(rust, plain);
+    }
+    for marker in ["expected struct ", "expected a map"] {
+        if let Some(i) = out.find(marker) {
+            out.replace_range(i.., "expected a mapping");
+        }
+    }
+    out
 }

@@ -1,0 +1,95 @@
+//! Bad specs: every file in `tests/invalid/` is a spec with problems; the snapshot is the exact
+//! report a user sees (every problem, with `file:line:col`, a caret, what was expected, the fix).
+
+use scaffold::{generate, Error, Input, Templates};
+
+fn report(bytes: &[u8]) -> String {
+    let templates = Templates::builtin();
+    match generate(&Input {
+        spec_file: "scaffold.yaml",
+        spec: bytes,
+        target: None,
+        templates: &templates,
+    }) {
+        Err(Error::Spec(d)) => d.render(),
+        Err(other) => panic!("expected spec errors, got {other}"),
+        Ok(_) => panic!("expected spec errors, the spec was accepted"),
+    }
+}
+
+#[test]
+fn invalid_specs() {
+    insta::glob!("invalid/*.yaml", |path| {
+        insta::assert_snapshot!(report(&std::fs::read(path).unwrap()));
+    });
+}
+
+#[test]
+fn invalid_utf8() {
+    insta::assert_snapshot!(report(b"name: caf\xe9\nauth: { provider: none }\n"), @r"
+    error: scaffold.yaml:1:10: the spec is not valid UTF-8 (byte 9 is not)
+      |
+    1 | name: caf�
+      |          ^ expected UTF-8 text
+      |
+      = help: re-save the file as UTF-8
+
+    error: 1 problem in scaffold.yaml; nothing was written
+    ");
+}
+
+#[test]
+fn empty_and_comment_only_files() {
+    for text in ["", "   \n", "# only a comment\n---\n"] {
+        let r = report(text.as_bytes());
+        assert!(
+            r.starts_with("error: scaffold.yaml: the spec is empty"),
+            "{r}"
+        );
+    }
+}
+
+#[test]
+fn alias_bomb_is_refused() {
+    let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let p = i - 1;
+        text.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    text.push_str(
+        "name: bomb\nauth: { provider: none }\nresources: { x: { fields: { y: *a11 } } }\n",
+    );
+    let r = report(text.as_bytes());
+    assert!(r.contains("aliases expand too far"), "{r}");
+}
+
+#[test]
+fn not_a_mapping() {
+    let r = report(b"- just\n- a list\n");
+    assert!(r.contains("the spec is not a mapping"), "{r}");
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let r = report(
+        std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/invalid/many-problems.yaml"
+        ))
+        .unwrap()
+        .as_slice(),
+    );
+    let count = r
+        .lines()
+        .filter(|l| l.starts_with("error: scaffold.yaml:"))
+        .count();
+    assert!(count >= 10, "{r}");
+    assert!(
+        r.ends_with(&format!(
+            "error: {count} problems in scaffold.yaml; nothing was written\n"
+        )),
+        "{r}"
+    );
+}
