@@ -1042,3 +1042,120 @@ fn build_routes(l: &mut Lowerer, ops: &[Operation]) -> Vec<Route> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{generate, Error, Input, Templates};
+
+    fn model(spec: &str) -> crate::model::Model {
+        let (_, loaded) = crate::spec::load("scaffold.yaml", spec.as_bytes()).unwrap();
+        let templates = Templates::builtin();
+        let targets = templates.targets().unwrap();
+        let cx = super::Context {
+            spec_file: "scaffold.yaml",
+            target: "netlify",
+            desc: &targets["netlify"],
+        };
+        super::lower(&loaded, &cx).unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    fn errors(spec: &str) -> Vec<String> {
+        let templates = Templates::builtin();
+        match generate(&Input {
+            spec_file: "s.yaml",
+            spec: spec.as_bytes(),
+            target: None,
+            templates: &templates,
+        }) {
+            Err(Error::Spec(d)) => d.items.iter().map(|d| d.message.clone()).collect(),
+            other => panic!("expected spec errors, got {:?}", other.map(|_| ())),
+        }
+    }
+
+    #[test]
+    fn defaults() {
+        let m = model("name: a\nauth: { provider: netlify-identity }\nresources: { movies: {} }\n");
+        assert_eq!(m.base_path, "/api");
+        let ops: Vec<(&str, &str, &str)> = m
+            .operations
+            .iter()
+            .map(|o| {
+                (
+                    o.name.camel.as_str(),
+                    o.method.as_str(),
+                    o.full_path.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            ops,
+            [
+                ("moviesList", "GET", "/api/movies"),
+                ("moviesCreate", "POST", "/api/movies"),
+                ("moviesRead", "GET", "/api/movies/{id}"),
+                ("moviesUpdate", "PUT", "/api/movies/{id}"),
+                ("moviesDelete", "DELETE", "/api/movies/{id}"),
+            ]
+        );
+        assert!(m.operations.iter().all(|o| !o.public && o.roles.is_empty()));
+        assert_eq!(m.routes[0].allow, "GET, POST, OPTIONS");
+        assert_eq!(m.routes[1].allow, "GET, PUT, DELETE, OPTIONS");
+    }
+
+    #[test]
+    fn literal_segments_match_before_parameters() {
+        let m = model(
+            "name: a\nauth: { provider: none }\nresources: { books: { operations: [read] } }\n\
+             routes:\n  z: { method: GET, path: /books/search }\n  a: { method: get, path: \"/{x}/search\" }\n",
+        );
+        let order: Vec<&str> = m.routes.iter().map(|r| r.path.as_str()).collect();
+        assert_eq!(order, ["/books/search", "/books/{id}", "/{x}/search"]);
+        assert!(
+            m.operations.iter().all(|o| o.public),
+            "provider none makes every operation public"
+        );
+        assert_eq!(
+            m.operations
+                .iter()
+                .find(|o| o.name.spec == "a")
+                .unwrap()
+                .method,
+            "GET"
+        );
+    }
+
+    #[test]
+    fn roles_are_sorted_and_headers_merged_in_place() {
+        let m = model(
+            "name: a\nauth: { provider: netlify-identity }\nheaders: { x-frame-options: SAMEORIGIN, X-Extra: '1' }\n\
+             resources: { b: { operations: { delete: { roles: [z, a] } } } }\n",
+        );
+        assert_eq!(m.operations[0].roles, ["a", "z"]);
+        let names: Vec<&str> = m.headers.iter().map(|h| h.name.as_str()).collect();
+        assert_eq!(names[5], "X-Frame-Options");
+        assert_eq!(m.headers[5].value, "SAMEORIGIN");
+        assert_eq!(names.last(), Some(&"X-Extra"));
+    }
+
+    #[test]
+    fn each_rule_of_the_issue() {
+        let base = "name: a\nauth: { provider: netlify-identity }\n";
+        let cases: &[(&str, &str)] = &[
+            ("resources: { m: { operations: [dlete] } }", "unknown operation `dlete`"),
+            ("routes: { a: { method: GET, path: /x }, b: { method: GET, path: /x } }", "duplicate route `GET /x`: `a` and `b`"),
+            ("resources: { my-things: {} }", "invalid resource name `my-things`"),
+            ("resources: { movieList: {}, movie_list: {} }", "resource `movieList` and resource `movie_list` both become `movie-list` after case conversion"),
+            ("resources: { new: {} }", "resource name `new` is a reserved word in JavaScript"),
+            ("routes: { a: { method: GET, path: /a/../b } }", "invalid path `/a/../b`: character `.` is not allowed"),
+            ("routes: { a: { method: GET, path: //b } }", "invalid path `//b`: empty segment (`//`)"),
+            ("routes: { a: { method: GET, path: /a$ } }", "invalid path `/a$`: character `$` is not allowed"),
+            ("resources: { m: { fields: { f: { type: date } } } }", "unknown field type `date`"),
+            ("routes: { a: { method: GET, path: /a, auth: none, roles: [x] } }", "roles on a public operation: the operation is public (`auth: none`)"),
+            ("resourcez: {}", "unknown key `resourcez` at the top level"),
+        ];
+        for (extra, want) in cases {
+            let got = errors(&format!("{base}{extra}\n"));
+            assert!(got.iter().any(|m| m == want), "{extra}: {got:?}");
+        }
+    }
+}
