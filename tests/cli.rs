@@ -21,7 +21,10 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             if p.is_dir() {
                 walk(root, &p, out);
             } else {
-                out.insert(p.strip_prefix(root).unwrap().display().to_string(), fs::read(&p).unwrap());
+                out.insert(
+                    p.strip_prefix(root).unwrap().display().to_string(),
+                    fs::read(&p).unwrap(),
+                );
             }
         }
     }
@@ -41,13 +44,22 @@ fn stdout(cmd: &mut Command) -> String {
 fn new_creates_a_project_with_the_starter_spec() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("watchlist");
-    let out = stdout(scaffold().arg("new").arg(&dir).args(["--target", "netlify"]));
+    let out = stdout(
+        scaffold()
+            .arg("new")
+            .arg(&dir)
+            .args(["--target", "netlify"]),
+    );
     insta::assert_snapshot!(out.replace(&dir.display().to_string(), "DIR"));
     let spec = fs::read_to_string(dir.join("scaffold.yaml")).unwrap();
     assert!(spec.contains("name: watchlist\n") && spec.contains("target: netlify\n"));
     // The starter spec is the example in specs/ (modulo its first comment line).
-    let example = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/watchlist.yaml")).unwrap();
-    assert_eq!(spec.split_once('\n').unwrap().1, example.split_once('\n').unwrap().1);
+    let example =
+        fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/watchlist.yaml")).unwrap();
+    assert_eq!(
+        spec.split_once('\n').unwrap().1,
+        example.split_once('\n').unwrap().1
+    );
     for f in [
         "netlify/functions/api.js",
         "netlify/functions/_shared/headers.js",
@@ -68,7 +80,14 @@ fn new_refuses_a_non_empty_folder_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     fs::write(tmp.path().join("keep.txt"), "mine").unwrap();
     let before = snapshot(tmp.path());
-    let out = scaffold().arg("new").arg(tmp.path()).assert().code(2).get_output().stderr.clone();
+    let out = scaffold()
+        .arg("new")
+        .arg(tmp.path())
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
     let err = String::from_utf8(out).unwrap();
     assert!(err.contains("already exists and is not empty"), "{err}");
     assert_eq!(snapshot(tmp.path()), before);
@@ -78,11 +97,27 @@ fn new_refuses_a_non_empty_folder_and_writes_nothing() {
 fn new_with_an_invalid_spec_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let spec = tmp.path().join("bad.yaml");
-    fs::write(&spec, "name: x\nauth: { provider: none }\nresources: { movies: { operations: [dlete] } }\n").unwrap();
+    fs::write(
+        &spec,
+        "name: x\nauth: { provider: none }\nresources: { movies: { operations: [dlete] } }\n",
+    )
+    .unwrap();
     let dir = tmp.path().join("proj");
-    let out = scaffold().arg("new").arg(&dir).arg("--spec").arg(&spec).assert().code(2).get_output().stderr.clone();
+    let out = scaffold()
+        .arg("new")
+        .arg(&dir)
+        .arg("--spec")
+        .arg(&spec)
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
     let err = String::from_utf8(out).unwrap();
-    assert!(err.contains("scaffold.yaml:3:37: unknown operation `dlete`"), "{err}");
+    assert!(
+        err.contains("scaffold.yaml:3:37: unknown operation `dlete`"),
+        "{err}"
+    );
     assert!(err.contains("did you mean `delete`?"), "{err}");
     assert!(!dir.exists());
 }
@@ -106,9 +141,15 @@ fn generate_twice_then_edits_are_kept_and_owned_files_restored() {
     fs::write(dir.join("netlify/functions/api.js"), "// broken\n").unwrap();
     let out = stdout(scaffold().arg("generate").arg("--dir").arg(&dir));
     insta::assert_snapshot!(out);
-    assert_eq!(fs::read_to_string(&mine).unwrap(), "module.exports = async () => ({ body: [] });\n");
+    assert_eq!(
+        fs::read_to_string(&mine).unwrap(),
+        "module.exports = async () => ({ body: [] });\n"
+    );
     let mut expected = first.clone();
-    expected.insert("netlify/functions/api-methods/movies-list.js".into(), fs::read(&mine).unwrap());
+    expected.insert(
+        "netlify/functions/api-methods/movies-list.js".into(),
+        fs::read(&mine).unwrap(),
+    );
     assert_eq!(snapshot(&dir), expected);
 
     // The spec gains a route: its handler is created, the dispatcher routes it, nothing else moves.
@@ -119,9 +160,18 @@ fn generate_twice_then_edits_are_kept_and_owned_files_restored() {
     );
     fs::write(&spec, text).unwrap();
     let out = stdout(scaffold().arg("generate").arg("--dir").arg(&dir));
-    assert!(out.contains("  created netlify/functions/api-methods/search.js\n"), "{out}");
-    assert!(out.contains("  updated netlify/functions/api.js\n"), "{out}");
-    assert!(out.contains("     kept netlify/functions/api-methods/movies-list.js\n"), "{out}");
+    assert!(
+        out.contains("  created netlify/functions/api-methods/search.js\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  updated netlify/functions/api.js\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("     kept netlify/functions/api-methods/movies-list.js\n"),
+        "{out}"
+    );
     let api = fs::read_to_string(dir.join("netlify/functions/api.js")).unwrap();
     assert!(api.contains("require('./api-methods/search.js')"));
 }
@@ -133,8 +183,15 @@ fn generate_dry_run_writes_nothing() {
     stdout(scaffold().arg("new").arg(&dir));
     fs::remove_file(dir.join("netlify/functions/_shared/headers.js")).unwrap();
     let before = snapshot(&dir);
-    let out = stdout(scaffold().args(["generate", "--dry-run", "--dir"]).arg(&dir));
-    assert!(out.contains("would be created netlify/functions/_shared/headers.js"), "{out}");
+    let out = stdout(
+        scaffold()
+            .args(["generate", "--dry-run", "--dir"])
+            .arg(&dir),
+    );
+    assert!(
+        out.contains("would be created netlify/functions/_shared/headers.js"),
+        "{out}"
+    );
     assert!(out.contains("(dry run: nothing written)"), "{out}");
     assert_eq!(snapshot(&dir), before);
 }
@@ -145,9 +202,21 @@ fn generate_with_an_invalid_spec_exits_2_and_writes_nothing() {
     let dir = tmp.path().join("proj");
     stdout(scaffold().arg("new").arg(&dir));
     fs::remove_file(dir.join("netlify/functions/api.js")).unwrap();
-    fs::write(dir.join("scaffold.yaml"), "name: proj\nauth: { provider: nope }\nresources: { x: {} }\n").unwrap();
+    fs::write(
+        dir.join("scaffold.yaml"),
+        "name: proj\nauth: { provider: nope }\nresources: { x: {} }\n",
+    )
+    .unwrap();
     let before = snapshot(&dir);
-    let out = scaffold().arg("generate").arg("--dir").arg(&dir).assert().code(2).get_output().stderr.clone();
+    let out = scaffold()
+        .arg("generate")
+        .arg("--dir")
+        .arg(&dir)
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
     insta::assert_snapshot!(String::from_utf8(out).unwrap());
     assert_eq!(snapshot(&dir), before);
 }
@@ -155,9 +224,19 @@ fn generate_with_an_invalid_spec_exits_2_and_writes_nothing() {
 #[test]
 fn generate_without_a_spec_is_a_usage_error() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = scaffold().arg("generate").current_dir(tmp.path()).assert().code(2).get_output().stderr.clone();
+    let out = scaffold()
+        .arg("generate")
+        .current_dir(tmp.path())
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
     let err = String::from_utf8(out).unwrap();
-    assert!(err.starts_with("error: cannot read spec `./scaffold.yaml`"), "{err}");
+    assert!(
+        err.starts_with("error: cannot read spec `./scaffold.yaml`"),
+        "{err}"
+    );
     assert!(err.contains("scaffold new DIR"), "{err}");
 }
 
@@ -168,17 +247,34 @@ fn templates_can_be_overridden_file_by_file() {
     fs::create_dir_all(&over).unwrap();
     fs::write(over.join("handler.js"), "// custom starter for {{ op.name.camel }}\nmodule.exports = async () => ({ status: 501 });\n").unwrap();
     let dir = tmp.path().join("proj");
-    stdout(scaffold().arg("new").arg(&dir).arg("--templates").arg(tmp.path().join("tpl")));
-    let handler = fs::read_to_string(dir.join("netlify/functions/api-methods/movies-read.js")).unwrap();
-    assert_eq!(handler, "// custom starter for moviesRead\nmodule.exports = async () => ({ status: 501 });\n");
+    stdout(
+        scaffold()
+            .arg("new")
+            .arg(&dir)
+            .arg("--templates")
+            .arg(tmp.path().join("tpl")),
+    );
+    let handler =
+        fs::read_to_string(dir.join("netlify/functions/api-methods/movies-read.js")).unwrap();
+    assert_eq!(
+        handler,
+        "// custom starter for moviesRead\nmodule.exports = async () => ({ status: 501 });\n"
+    );
     // Everything else still comes from the built-in templates.
-    assert!(fs::read_to_string(dir.join("netlify/functions/api.js")).unwrap().contains("exports.handler"));
+    assert!(fs::read_to_string(dir.join("netlify/functions/api.js"))
+        .unwrap()
+        .contains("exports.handler"));
 }
 
 #[test]
 fn targets_and_help() {
     insta::assert_snapshot!(stdout(scaffold().arg("targets")));
-    for cmd in [&["--help"][..], &["new", "--help"], &["generate", "--help"], &["targets", "--help"]] {
+    for cmd in [
+        &["--help"][..],
+        &["new", "--help"],
+        &["generate", "--help"],
+        &["targets", "--help"],
+    ] {
         let out = stdout(scaffold().args(cmd));
         assert!(out.contains("Example"), "{cmd:?}: {out}");
     }

@@ -2,16 +2,32 @@
 // platform's request into `request` and the result back into the platform's response. ----
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
-const PROTECTED_HEADERS = new Set(Object.keys(securityHeaders).map((h) => h.toLowerCase()));
+// Names a handler cannot set: the shared headers, the request id, and headers that advertise the
+// server's software.
+const PROTECTED_HEADERS = new Set(
+  [...Object.keys(securityHeaders), 'X-Request-Id', 'Server', 'X-Powered-By'].map((h) => h.toLowerCase()),
+);
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
-/** A JSON response with the shared headers. `body === undefined` sends no body. */
+/** A header value from a handler: a string, or an array of strings for a repeated header. */
+function headerValue(name, value) {
+  const values = Array.isArray(value) ? value.map(String) : [String(value)];
+  if (!HEADER_NAME.test(name) || !values.every((v) => HEADER_VALUE.test(v))) {
+    throw new TypeError(`invalid response header ${JSON.stringify(name)}: control characters or bad name`);
+  }
+  return Array.isArray(value) ? values : values[0];
+}
+
+/**
+ * A JSON response with the shared headers. `body === undefined` sends no body. Header values are
+ * strings, or arrays of strings for a repeated header such as Set-Cookie.
+ */
 function reply(status, body, requestId, extraHeaders) {
   const headers = { ...securityHeaders, 'X-Request-Id': requestId };
   for (const [name, value] of Object.entries(extraHeaders || {})) {
-    if (!PROTECTED_HEADERS.has(name.toLowerCase()) && name.toLowerCase() !== 'x-request-id') {
-      headers[name] = String(value);
-    }
+    if (!PROTECTED_HEADERS.has(name.toLowerCase())) headers[name] = headerValue(name, value);
   }
   return { status, headers, body: body === undefined ? '' : JSON.stringify(body) };
 }
@@ -130,9 +146,15 @@ async function handle(request, requestId) {
     ...request.platform,
   });
   if (result === undefined || result === null) return reply(204, undefined, requestId);
+  if (typeof result !== 'object' || Array.isArray(result)) {
+    throw new TypeError(`operation ${operation.name} must return { status, body, headers } or nothing`);
+  }
   const status = result.status === undefined ? 200 : result.status;
   if (!Number.isInteger(status) || status < 200 || status > 599) {
     throw new TypeError(`operation ${operation.name} returned an invalid status: ${String(status)}`);
+  }
+  if (result.headers !== undefined && (typeof result.headers !== 'object' || result.headers === null || Array.isArray(result.headers))) {
+    throw new TypeError(`operation ${operation.name} returned headers that are not an object`);
   }
   const noBody = status === 204 || status === 304;
   return reply(status, noBody ? undefined : result.body, requestId, result.headers);

@@ -57,5 +57,14 @@ exports.handler = async (event, context) => {
     requestId: headers['x-nf-request-id'],
     platform: { event, context },
   });
-  return { statusCode: response.status, headers: response.headers, body: response.body };
+  // Repeated headers (e.g. Set-Cookie) go in multiValueHeaders; the rest in headers.
+  const single = {};
+  const multi = {};
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (Array.isArray(value)) multi[name] = value;
+    else single[name] = value;
+  }
+  const result = { statusCode: response.status, headers: single, body: response.body };
+  if (Object.keys(multi).length > 0) result.multiValueHeaders = multi;
+  return result;
 };

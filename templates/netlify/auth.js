@@ -16,7 +16,7 @@ async function authenticate({ platform }) {
   const claims = context && context.clientContext && context.clientContext.user;
   if (!claims || typeof claims !== 'object') return null;
   if (typeof claims.sub !== 'string' || claims.sub === '') return null;
-  if (typeof claims.exp === 'number' && claims.exp * 1000 <= Date.now()) return null;
+  if (typeof claims.exp !== 'number' || claims.exp * 1000 <= Date.now()) return null;
   const appMetadata = claims.app_metadata && typeof claims.app_metadata === 'object' ? claims.app_metadata : {};
   const roles = Array.isArray(appMetadata.roles) ? appMetadata.roles.filter((r) => typeof r === 'string') : [];
   return {

@@ -1,0 +1,32 @@
+// Test overlay (tests/node): by default returns headers that try to override security headers and
+// the request id (in several letter cases), plus headers a handler may legitimately add. `body.mode`
+// picks a misbehaving result instead, to check the dispatcher's guard rails.
+'use strict';
+
+const MODES = {
+  server: () => ({ status: 201, headers: { Server: 'Express', 'X-Powered-By': 'PHP', Location: '/x' }, body: {} }),
+  crlf: () => ({ status: 201, headers: { Location: '/x\r\nSet-Cookie: evil=1' }, body: {} }),
+  cookies: () => ({ status: 201, headers: { 'Set-Cookie': ['a=1; Path=/', 'b=2; Path=/'] }, body: {} }),
+  string: () => 'hello',
+  badheaders: () => ({ status: 201, headers: 'abc', body: {} }),
+};
+
+module.exports = async function reviewsCreate({ body }) {
+  if (body && MODES[body.mode]) return MODES[body.mode]();
+  return {
+    status: 201,
+    headers: {
+      Location: '/api/reviews/r-1',
+      'X-Custom-Header': 'kept',
+      'Content-Security-Policy': "default-src *",
+      'content-type': 'text/html',
+      'X-FRAME-OPTIONS': 'ALLOWALL',
+      'Strict-Transport-Security': 'max-age=0',
+      'Cache-Control': 'public, max-age=3600',
+      'Permissions-Policy': 'camera=*',
+      'X-Robots-Tag': 'all',
+      'x-request-id': 'spoofed-by-handler',
+    },
+    body: { id: 'r-1', received: body },
+  };
+};
