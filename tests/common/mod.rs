@@ -1,0 +1,136 @@
+//! Helpers shared by the tests that run generated projects under Node.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `node --version`, or a panic that says what is missing.
+pub fn require_node() -> String {
+    match Command::new("node").arg("--version").output() {
+        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).trim().to_string(),
+        Ok(out) => panic!(
+            "`node --version` failed ({}): {}{}\nThe Node tests of the generated dispatcher need Node.js >= 20 on PATH.",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(err) => panic!(
+            "cannot run `node` ({err}).\nThe Node tests of the generated dispatcher need Node.js >= 20 on PATH; \
+             install it (e.g. `apt-get install nodejs`) rather than skipping this test."
+        ),
+    }
+}
+
+pub fn output_text(out: &Output) -> String {
+    format!(
+        "--- stdout ---\n{}\n--- stderr ---\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Copies the tree `from` into `to`, overwriting files that exist; returns the files copied.
+pub fn copy_tree(from: &Path, to: &Path) -> Vec<PathBuf> {
+    let mut copied = Vec::new();
+    fs::create_dir_all(to).unwrap_or_else(|e| panic!("create {}: {e}", to.display()));
+    let mut entries: Vec<_> = fs::read_dir(from)
+        .unwrap_or_else(|e| panic!("read {}: {e}", from.display()))
+        .map(|entry| entry.expect("directory entry"))
+        .collect();
+    entries.sort_by_key(|entry| entry.file_name());
+    for entry in entries {
+        let source = entry.path();
+        let target = to.join(entry.file_name());
+        let kind = entry.file_type().expect("file type");
+        if kind.is_dir() {
+            copied.extend(copy_tree(&source, &target));
+        } else {
+            fs::copy(&source, &target).unwrap_or_else(|e| {
+                panic!("copy {} -> {}: {e}", source.display(), target.display())
+            });
+            copied.push(target);
+        }
+    }
+    copied
+}
+
+/// Every `.js`/`.cjs`/`.mjs` file under `dir`, node_modules excluded, sorted.
+pub fn js_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut entries: Vec<_> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+        .map(|entry| entry.expect("directory entry").path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            if path.file_name().is_some_and(|name| name == "node_modules") {
+                continue;
+            }
+            out.extend(js_files(&path));
+        } else if path
+            .extension()
+            .is_some_and(|ext| ext == "js" || ext == "cjs" || ext == "mjs")
+        {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// A project generated from `spec` (relative to the repository) by the crate's binary, with the
+/// test handlers of `tests/node/overlay/` copied over the generated starters.
+pub fn project_with_overlay(spec: &str) -> (tempfile::TempDir, PathBuf) {
+    let root = manifest_dir();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let project = tmp.path().join("proj");
+    // 1. Generate the project with the crate's binary.
+    let generated = assert_cmd::Command::cargo_bin("scaffold")
+        .expect("the scaffold binary")
+        .current_dir(&root)
+        .arg("new")
+        .arg(&project)
+        .arg("--spec")
+        .arg(root.join(spec))
+        .output()
+        .expect("run scaffold new");
+    assert!(
+        generated.status.success(),
+        "scaffold new failed ({}):\n{}",
+        generated.status,
+        output_text(&generated)
+    );
+    let api = project.join("netlify/functions/api.js");
+    assert!(
+        api.is_file(),
+        "scaffold new did not create {}",
+        api.display()
+    );
+
+    // 2. The test's handlers over the generated starters; each must replace an existing file.
+    // (A file the generator no longer creates would be copied in and never loaded: fail instead.)
+    let overlay = root.join("tests/node/overlay");
+    let stale: Vec<_> = js_files(&overlay)
+        .into_iter()
+        .filter_map(|file| {
+            let relative = file
+                .strip_prefix(&overlay)
+                .expect("under overlay")
+                .to_path_buf();
+            (!project.join(&relative).is_file()).then_some(relative)
+        })
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "overlay files with no generated counterpart (renamed handlers?): {stale:?}"
+    );
+    let copied = copy_tree(&overlay, &project);
+    assert!(!copied.is_empty(), "nothing in {}", overlay.display());
+
+    (tmp, project)
+}

@@ -1,0 +1,42 @@
+//! End to end on Netlify's own local runtime: a project generated from `specs/bookclub.yaml` (with
+//! the test handlers of `tests/node/overlay/`) runs under `netlify dev --offline` on 127.0.0.1 and
+//! is driven over HTTP through the `/api/*` redirect by `tests/e2e/netlify-http.test.js`.
+//!
+//! `tests/e2e/netlify-dev.sh` installs the pinned Node 22 and netlify-cli into
+//! `~/.cache/scaffold-e2e/` on first use (about a minute, then cached), starts the server, runs the
+//! test, and stops the server. Needs `node` on PATH and the npm registry on a cold cache; without
+//! them this test fails, it does not skip.
+
+mod common;
+
+use std::process::Command;
+
+use common::{manifest_dir, output_text, project_with_overlay, require_node};
+
+#[test]
+fn generated_project_under_netlify_dev() {
+    require_node();
+    let root = manifest_dir();
+    let (_tmp, project) = project_with_overlay("specs/bookclub.yaml");
+    let out = Command::new("bash")
+        .arg(root.join("tests/e2e/netlify-dev.sh"))
+        .arg(&project)
+        .arg("--")
+        .args(["node", "--test", "--test-reporter=spec"])
+        .arg(root.join("tests/e2e/netlify-http.test.js"))
+        .current_dir(&root)
+        .env("CI", "true")
+        .output()
+        .expect("run tests/e2e/netlify-dev.sh");
+    let text = output_text(&out);
+    assert!(out.status.success(), "end-to-end run failed ({}):\n{text}", out.status);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let count = |word: &str| {
+        stdout
+            .lines()
+            .find_map(|l| l.trim_start_matches(['ℹ', '#', ' ']).strip_prefix(word))
+            .and_then(|n| n.trim().parse::<u32>().ok())
+    };
+    assert_eq!(count("fail "), Some(0), "{text}");
+    assert!(count("pass ").unwrap_or(0) >= 12, "too few end-to-end tests ran:\n{text}");
+}
