@@ -184,12 +184,13 @@ fn new(
             .map_err(|e| Error::Usage(format!("cannot read spec `{}`: {e}", path.display())))?,
         None => starter_spec(dir, target.unwrap_or(DEFAULT_TARGET), &templates)?.into_bytes(),
     };
-    let mut tree = generate(&Input {
+    let generated = generate(&Input {
         spec_file: SPEC_FILE,
         spec: &spec_bytes,
         target,
         templates: &templates,
     })?;
+    let mut tree = generated.tree;
     let spec_path = RelPath::new(SPEC_FILE).map_err(Error::Template)?;
     tree.insert(spec_path, Class::Scaffolded, spec_bytes)?;
     let plan = plan(&tree, &FsDisk(dir));
@@ -199,8 +200,10 @@ fn new(
     }
     println!("{}", plan.summary());
     println!(
-        "\nnext: cd {} && npm install && npx netlify dev",
-        dir.display()
+        "
+next: cd {} && {}",
+        dir.display(),
+        generated.desc.next
     );
     Ok(())
 }
@@ -250,7 +253,8 @@ fn regenerate(
         spec: &bytes,
         target,
         templates: &templates,
-    })?;
+    })?
+    .tree;
     let plan = plan(&tree, &FsDisk(dir));
     if !dry_run {
         apply(dir, &plan)
@@ -287,8 +291,20 @@ fn spec_name(dir: &Path, spec: &Path) -> String {
     let name = rel
         .or_else(|| spec.file_name().map(PathBuf::from))
         .unwrap_or_else(|| PathBuf::from(SPEC_FILE));
-    name.components()
+    let name = name
+        .components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
-        .join("/")
+        .join("/");
+    // The name is printed into generated code and JSON: keep it to plain path characters.
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._/-".contains(c))
+    };
+    if plain(&name) {
+        name
+    } else {
+        "the spec".to_string()
+    }
 }

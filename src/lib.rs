@@ -59,8 +59,18 @@ pub struct Input<'a> {
     pub templates: &'a Templates,
 }
 
+/// What generation produces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    /// The target generated for.
+    pub target: String,
+    /// The target's description (files, next steps).
+    pub desc: target::TargetDesc,
+    pub tree: Tree,
+}
+
 /// Spec bytes in, every generated file out. Touches no disk.
-pub fn generate(input: &Input) -> Result<Tree, Error> {
+pub fn generate(input: &Input) -> Result<Generated, Error> {
     let (text, loaded) = spec::load(input.spec_file, input.spec).map_err(Error::Spec)?;
     let targets = input.templates.targets()?;
     let names: Vec<&str> = targets.keys().map(String::as_str).collect();
@@ -106,5 +116,10 @@ pub fn generate(input: &Input) -> Result<Tree, Error> {
             )));
         }
     };
-    render::render(&model, target, desc, input.templates)
+    let tree = render::render(&model, target, desc, input.templates)?;
+    Ok(Generated {
+        target: target.to_string(),
+        desc: desc.clone(),
+        tree,
+    })
 }

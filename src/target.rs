@@ -4,11 +4,13 @@
 use serde::Deserialize;
 
 /// What one target emits and which spec choices it accepts.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TargetDesc {
     /// One line for `scaffold targets`.
     pub description: String,
+    /// The command that runs a new project, printed after `scaffold new`.
+    pub next: String,
     /// Values of `auth.provider` this target supports.
     pub auth_providers: Vec<String>,
     /// Handler file stems the platform would treat specially (e.g. deploy as a function).
@@ -18,7 +20,7 @@ pub struct TargetDesc {
 }
 
 /// One output file, or one per operation.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileRule {
     /// Output path; `{operation}` stands for the operation's file stem.

@@ -29,7 +29,11 @@ fn generated_project_under_netlify_dev() {
         .output()
         .expect("run tests/e2e/netlify-dev.sh");
     let text = output_text(&out);
-    assert!(out.status.success(), "end-to-end run failed ({}):\n{text}", out.status);
+    assert!(
+        out.status.success(),
+        "end-to-end run failed ({}):\n{text}",
+        out.status
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let count = |word: &str| {
         stdout
@@ -38,5 +42,8 @@ fn generated_project_under_netlify_dev() {
             .and_then(|n| n.trim().parse::<u32>().ok())
     };
     assert_eq!(count("fail "), Some(0), "{text}");
-    assert!(count("pass ").unwrap_or(0) >= 12, "too few end-to-end tests ran:\n{text}");
+    assert!(
+        count("pass ").unwrap_or(0) >= 12,
+        "too few end-to-end tests ran:\n{text}"
+    );
 }

@@ -16,7 +16,9 @@ fn every_spec_for_every_target() {
                 target: Some(target),
                 templates: &templates,
             };
-            let tree = generate(&input).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let tree = generate(&input)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+                .tree;
             let list: Vec<String> = tree
                 .files
                 .iter()
