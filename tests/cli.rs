@@ -35,6 +35,12 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
+/// Runs `cmd`, expects exit `code`, returns stderr.
+fn stderr(cmd: &mut Command, code: i32) -> String {
+    let out = cmd.assert().code(code).get_output().stderr.clone();
+    String::from_utf8(out).unwrap()
+}
+
 fn stdout(cmd: &mut Command) -> String {
     let out = cmd.assert().success().get_output().stdout.clone();
     String::from_utf8(out).unwrap()
@@ -80,15 +86,7 @@ fn new_refuses_a_non_empty_folder_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     fs::write(tmp.path().join("keep.txt"), "mine").unwrap();
     let before = snapshot(tmp.path());
-    let out = scaffold()
-        .arg("new")
-        .arg(tmp.path())
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(out).unwrap();
+    let err = stderr(scaffold().arg("new").arg(tmp.path()), 2);
     assert!(err.contains("already exists and is not empty"), "{err}");
     assert_eq!(snapshot(tmp.path()), before);
 }
@@ -103,17 +101,7 @@ fn new_with_an_invalid_spec_writes_nothing() {
     )
     .unwrap();
     let dir = tmp.path().join("proj");
-    let out = scaffold()
-        .arg("new")
-        .arg(&dir)
-        .arg("--spec")
-        .arg(&spec)
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(out).unwrap();
+    let err = stderr(scaffold().arg("new").arg(&dir).arg("--spec").arg(&spec), 2);
     assert!(
         err.contains("scaffold.yaml:3:37: unknown operation `dlete`"),
         "{err}"
@@ -208,31 +196,15 @@ fn generate_with_an_invalid_spec_exits_2_and_writes_nothing() {
     )
     .unwrap();
     let before = snapshot(&dir);
-    let out = scaffold()
-        .arg("generate")
-        .arg("--dir")
-        .arg(&dir)
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    insta::assert_snapshot!(String::from_utf8(out).unwrap());
+    let err = stderr(scaffold().arg("generate").arg("--dir").arg(&dir), 2);
+    insta::assert_snapshot!(err);
     assert_eq!(snapshot(&dir), before);
 }
 
 #[test]
 fn generate_without_a_spec_is_a_usage_error() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = scaffold()
-        .arg("generate")
-        .current_dir(tmp.path())
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(out).unwrap();
+    let err = stderr(scaffold().arg("generate").current_dir(tmp.path()), 2);
     assert!(
         err.starts_with("error: cannot read spec `./scaffold.yaml`"),
         "{err}"
