@@ -1,38 +1,60 @@
 //! The command line: clap types, reading inputs at the edge, printing. No generation logic here.
 
-use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fs;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use minijinja::context;
 
-use crate::plan::{plan, Action};
-use crate::target::Class;
+use crate::plan::{self, Action, FileOp, Options};
+use crate::project::{read_templates, Project, SPEC_FILE};
+use crate::report::{conflict_hunks, plan_diff, step_lines, unified, Style};
 use crate::tree::RelPath;
 use crate::write::{apply, FsDisk};
 use crate::{generate, Error, Input, Templates, DEFAULT_TARGET};
-
-/// The name of the spec inside a project.
-pub const SPEC_FILE: &str = "scaffold.yaml";
 
 #[derive(Debug, Parser)]
 #[command(
     name = "scaffold",
     version,
     about = "Generate a secure serverless back end from a YAML API spec",
-    after_help = "Examples:\n  scaffold new watchlist --target netlify\n  cd watchlist && scaffold generate"
+    after_help = "Examples:\n  scaffold new watchlist --target netlify\n  cd watchlist && scaffold generate\n  scaffold check"
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// Where the project and its inputs are.
+#[derive(Debug, Args)]
+pub struct ProjectArgs {
+    /// The project folder
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+    /// The spec [default: DIR/scaffold.yaml]
+    #[arg(long)]
+    pub spec: Option<PathBuf>,
+    /// The platform, overriding the spec's `target`
+    #[arg(long, short)]
+    pub target: Option<String>,
+    /// A folder of templates that replace the built-in ones, file by file
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create a project folder: spec, generated code, package.json, README
+    /// Create a project folder: spec, generated code, package.json, README, lock
     #[command(
         after_help = "Examples:\n  scaffold new watchlist --target netlify\n  scaffold new shop --spec shop.yaml"
     )]
@@ -49,33 +71,50 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
     },
-    /// Regenerate the project from its spec; never overwrites a handler file
+    /// Regenerate from the spec: owned files rewritten, your files merged, never an edit lost
     #[command(
-        after_help = "Examples:\n  scaffold generate\n  scaffold generate --dir watchlist --dry-run"
+        after_help = "Examples:\n  scaffold generate\n  scaffold generate --dir watchlist --dry-run\n  scaffold generate --prune"
     )]
     Generate {
-        /// The spec [default: DIR/scaffold.yaml]
-        #[arg(long)]
-        spec: Option<PathBuf>,
-        /// The project folder
-        #[arg(long, default_value = ".")]
-        dir: PathBuf,
-        /// The platform, overriding the spec's `target`
-        #[arg(long, short)]
-        target: Option<String>,
-        /// A folder of templates that replace the built-in ones, file by file
-        #[arg(long, value_name = "DIR")]
-        templates: Option<PathBuf>,
+        #[command(flatten)]
+        project: ProjectArgs,
         /// Show what would change; write nothing
         #[arg(long)]
         dry_run: bool,
+        /// Overwrite hand-edited generated files; recreate deleted handler files
+        #[arg(long)]
+        force: bool,
+        /// Delete orphans (files of operations no longer in the spec) that are unedited
+        #[arg(long)]
+        prune: bool,
+        /// On overlapping edits, write the files with diff3 conflict markers instead of stopping
+        #[arg(long)]
+        write_conflicts: bool,
+    },
+    /// Show, as a unified diff, what `generate` would change; exit 1 when it would change anything
+    #[command(
+        after_help = "Examples:\n  scaffold diff\n  scaffold diff --color never > changes.diff"
+    )]
+    Diff {
+        #[command(flatten)]
+        project: ProjectArgs,
+        /// Colour the diff: auto (on a terminal, unless NO_COLOR is set), always, never
+        #[arg(long, value_enum, default_value = "auto")]
+        color: Color,
+    },
+    /// The CI gate: exit 1 when generated code is stale, hand-edited, missing or orphaned
+    #[command(after_help = "Example (CI):\n  scaffold check --dir .")]
+    Check {
+        #[command(flatten)]
+        project: ProjectArgs,
     },
     /// List the platforms scaffold generates for
     #[command(after_help = "Example:\n  scaffold targets")]
     Targets,
 }
 
-/// Runs the tool and returns its exit code: 0 ok, 1 failure, 2 usage error or invalid spec.
+/// Runs the tool and returns its exit code: 0 ok, 1 drift or conflict or failure, 2 usage error or
+/// invalid spec.
 pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitCode {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
@@ -85,7 +124,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         }
     };
     match execute(cli.command) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprint!("{e}");
             if !matches!(e, Error::Spec(_)) {
@@ -96,7 +135,16 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
     }
 }
 
-fn execute(command: Command) -> Result<(), Error> {
+fn open(p: &ProjectArgs) -> Result<Project, Error> {
+    Project::open(
+        &p.dir,
+        p.spec.as_deref(),
+        p.target.as_deref(),
+        read_templates(p.templates.as_deref())?,
+    )
+}
+
+fn execute(command: Command) -> Result<u8, Error> {
     match command {
         Command::New {
             dir,
@@ -110,56 +158,60 @@ fn execute(command: Command) -> Result<(), Error> {
             templates.as_deref(),
         ),
         Command::Generate {
-            spec,
-            dir,
-            target,
-            templates,
+            project,
             dry_run,
+            force,
+            prune,
+            write_conflicts,
         } => regenerate(
-            &dir,
-            spec.as_deref(),
-            target.as_deref(),
-            templates.as_deref(),
+            &open(&project)?,
             dry_run,
+            Options {
+                force,
+                prune,
+                write_conflicts,
+            },
         ),
+        Command::Diff { project, color } => {
+            let plan = open(&project)?.plan(Options::default())?;
+            let color = match color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => {
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            print!("{}", plan_diff(&plan, Style { color }));
+            Ok(u8::from(plan.changes_files()))
+        }
+        Command::Check { project } => {
+            let project = open(&project)?;
+            let reasons = project.check()?;
+            for r in &reasons {
+                println!("{r}");
+            }
+            if reasons.is_empty() {
+                println!(
+                    "ok: generated code is up to date with {}",
+                    project.spec_file
+                );
+                Ok(0)
+            } else {
+                println!(
+                    "check failed: {} problem{}",
+                    reasons.len(),
+                    if reasons.len() == 1 { "" } else { "s" }
+                );
+                Ok(1)
+            }
+        }
         Command::Targets => {
             for (name, desc) in Templates::builtin().targets()? {
                 println!("{name:<12} {}", desc.description);
             }
-            Ok(())
+            Ok(0)
         }
     }
-}
-
-fn load_templates(dir: Option<&Path>) -> Result<Templates, Error> {
-    let builtin = Templates::builtin();
-    let Some(dir) = dir else { return Ok(builtin) };
-    let mut overrides = BTreeMap::new();
-    read_tree(dir, dir, &mut overrides).map_err(|e| {
-        Error::Usage(format!(
-            "cannot read templates from `{}`: {e}",
-            dir.display()
-        ))
-    })?;
-    Ok(builtin.with_overrides(overrides))
-}
-
-fn read_tree(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) -> std::io::Result<()> {
-    for entry in fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            read_tree(root, &path, out)?;
-        } else {
-            let rel = path.strip_prefix(root).unwrap_or(&path);
-            let name = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            out.insert(name, fs::read_to_string(&path)?);
-        }
-    }
-    Ok(())
 }
 
 fn new(
@@ -167,7 +219,7 @@ fn new(
     target: Option<&str>,
     spec: Option<&Path>,
     templates: Option<&Path>,
-) -> Result<(), Error> {
+) -> Result<u8, Error> {
     if dir.exists()
         && fs::read_dir(dir)
             .map(|mut d| d.next().is_some())
@@ -178,7 +230,7 @@ fn new(
             dir.display()
         )));
     }
-    let templates = load_templates(templates)?;
+    let templates = read_templates(templates)?;
     let spec_bytes = match spec {
         Some(path) => fs::read(path)
             .map_err(|e| Error::Usage(format!("cannot read spec `{}`: {e}", path.display())))?,
@@ -190,22 +242,22 @@ fn new(
         target,
         templates: &templates,
     })?;
-    let mut tree = generated.tree;
+    let gen = plan::Generated {
+        tree: &generated.tree,
+        target: &generated.target,
+        spec_file: SPEC_FILE,
+        spec: &spec_bytes,
+    };
+    let mut plan = plan::plan(&gen, None, &FsDisk(dir), Options::default());
     let spec_path = RelPath::new(SPEC_FILE).map_err(Error::Template)?;
-    tree.insert(spec_path, Class::Scaffolded, spec_bytes)?;
-    let plan = plan(&tree, &FsDisk(dir));
-    apply(dir, &plan).map_err(|e| Error::Io(format!("cannot write `{}`: {e}", dir.display())))?;
-    for step in &plan.steps {
-        println!("{:>9} {}", step.action.verb(), step.path);
-    }
+    plan.ops.push(FileOp::Write(spec_path, spec_bytes.clone()));
+    apply(dir, &plan.ops)
+        .map_err(|e| Error::Io(format!("cannot write `{}`: {e}", dir.display())))?;
+    print!("{}", step_lines(&plan, false));
+    println!("  created {SPEC_FILE}");
     println!("{}", plan.summary());
-    println!(
-        "
-next: cd {} && {}",
-        dir.display(),
-        generated.desc.next
-    );
-    Ok(())
+    println!("\nnext: cd {} && {}", dir.display(), generated.desc.next);
+    Ok(0)
 }
 
 /// The starter spec, named after the project folder.
@@ -230,45 +282,50 @@ fn starter_spec(dir: &Path, target: &str, templates: &Templates) -> Result<Strin
         .map_err(|e| Error::Template(format!("template `_shared/starter.yaml`: {e:#}")))
 }
 
-fn regenerate(
-    dir: &Path,
-    spec: Option<&Path>,
-    target: Option<&str>,
-    templates: Option<&Path>,
-    dry_run: bool,
-) -> Result<(), Error> {
-    let spec_path = spec
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| dir.join(SPEC_FILE));
-    let bytes = fs::read(&spec_path).map_err(|e| {
-        Error::Usage(format!(
-            "cannot read spec `{}`: {e}; run `scaffold new DIR` to start a project, or pass --spec FILE",
-            spec_path.display()
-        ))
-    })?;
-    let spec_file = spec_name(dir, &spec_path);
-    let templates = load_templates(templates)?;
-    let tree = generate(&Input {
-        spec_file: &spec_file,
-        spec: &bytes,
-        target,
-        templates: &templates,
-    })?
-    .tree;
-    let plan = plan(&tree, &FsDisk(dir));
+fn regenerate(project: &Project, dry_run: bool, opts: Options) -> Result<u8, Error> {
+    let plan = project.plan(opts)?;
+    print!("{}", step_lines(&plan, dry_run));
+    for s in &plan.steps {
+        match s.action {
+            Action::Conflict => {
+                println!(
+                    "\nconflict in {}: {}",
+                    s.path,
+                    s.note.as_deref().unwrap_or("")
+                );
+                print!("{}", conflict_hunks(s));
+            }
+            Action::Refused => {
+                println!(
+                    "\nrefused {}: {}; your edit:",
+                    s.path,
+                    s.note.as_deref().unwrap_or("")
+                );
+                print!(
+                    "{}",
+                    unified(
+                        s.path.as_str(),
+                        s.base.as_ref(),
+                        s.before.as_ref(),
+                        Style { color: false }
+                    )
+                );
+            }
+            _ => {}
+        }
+    }
+    if plan.blocked {
+        println!("{}\nnothing was written: resolve the files above (or use --force / --write-conflicts), then run again", plan.summary());
+        return Ok(1);
+    }
     if !dry_run {
-        apply(dir, &plan)
-            .map_err(|e| Error::Io(format!("cannot write into `{}`: {e}", dir.display())))?;
+        apply(&project.dir, &plan.ops).map_err(|e| {
+            Error::Io(format!(
+                "cannot write into `{}`: {e}; nothing was changed",
+                project.dir.display()
+            ))
+        })?;
     }
-    for step in &plan.steps {
-        let verb = if dry_run && step.action.writes() {
-            format!("would be {}", step.action.verb())
-        } else {
-            step.action.verb().to_string()
-        };
-        println!("{verb:>9} {}", step.path);
-    }
-    let kept = plan.steps.iter().any(|s| s.action == Action::Keep);
     println!(
         "{}{}",
         plan.summary(),
@@ -278,33 +335,9 @@ fn regenerate(
             ""
         }
     );
-    if kept {
-        println!("kept files are yours: scaffold does not overwrite them");
+    let conflicts = plan.steps.iter().any(|s| s.action == Action::Conflict);
+    if conflicts && !dry_run {
+        println!("conflict markers were written: resolve them, then run `scaffold generate` again");
     }
-    Ok(())
-}
-
-/// How file headers name the spec: relative to the project when inside it, else by file name.
-fn spec_name(dir: &Path, spec: &Path) -> String {
-    let abs = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let rel = abs(spec).strip_prefix(abs(dir)).map(Path::to_path_buf).ok();
-    let name = rel
-        .or_else(|| spec.file_name().map(PathBuf::from))
-        .unwrap_or_else(|| PathBuf::from(SPEC_FILE));
-    let name = name
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/");
-    // The name is printed into generated code and JSON: keep it to plain path characters.
-    let plain = |s: &str| {
-        !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "._/-".contains(c))
-    };
-    if plain(&name) {
-        name
-    } else {
-        "the spec".to_string()
-    }
+    Ok(u8::from(conflicts))
 }

@@ -8,11 +8,14 @@
 pub mod cli;
 pub mod diag;
 pub mod index;
+pub mod lock;
 pub mod lower;
 pub mod model;
 pub mod naming;
 pub mod plan;
+pub mod project;
 pub mod render;
+pub mod report;
 pub mod spec;
 pub mod target;
 pub mod tree;
@@ -116,7 +119,13 @@ pub fn generate(input: &Input) -> Result<Generated, Error> {
             )));
         }
     };
-    let tree = render::render(&model, target, desc, input.templates)?;
+    let mut tree = render::render(&model, target, desc, input.templates)?;
+    let attributes = tree.gitattributes(input.spec_file);
+    tree.insert(
+        tree::RelPath::new(".gitattributes").map_err(Error::Template)?,
+        target::Class::Scaffolded,
+        attributes,
+    )?;
     Ok(Generated {
         target: target.to_string(),
         desc: desc.clone(),

@@ -61,6 +61,23 @@ impl Tree {
     }
 }
 
+impl Tree {
+    /// `.gitattributes` marking the files scaffold owns (and its lock) as generated, so that code
+    /// review folds them; the user's files stay unmarked.
+    pub fn gitattributes(&self, spec_file: &str) -> Vec<u8> {
+        let mut out = format!(
+            "# Created by scaffold from {spec_file}; this file is yours. Files scaffold owns are marked\n\
+             # generated so that code review folds them.\n.scaffold/** linguist-generated=true\n"
+        );
+        for (path, file) in &self.files {
+            if file.class == Class::Owned {
+                out.push_str(&format!("/{path} linguist-generated=true\n"));
+            }
+        }
+        out.into_bytes()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::RelPath;

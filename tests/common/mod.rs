@@ -1,6 +1,7 @@
 //! Helpers shared by the tests that run generated projects under Node.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -133,4 +134,45 @@ pub fn project_with_overlay(spec: &str) -> (tempfile::TempDir, PathBuf) {
     assert!(!copied.is_empty(), "nothing in {}", overlay.display());
 
     (tmp, project)
+}
+
+// ---- Driving the CLI ----
+
+pub fn scaffold() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("scaffold").unwrap();
+    cmd.env_remove("NO_COLOR").env("CI", "true");
+    cmd
+}
+
+/// Every file under `dir` with its bytes.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for e in fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                out.insert(
+                    p.strip_prefix(root).unwrap().display().to_string(),
+                    fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    if dir.exists() {
+        walk(dir, dir, &mut out);
+    }
+    out
+}
+
+/// Runs `cmd`, expects exit `code`, returns stderr.
+pub fn stderr(cmd: &mut assert_cmd::Command, code: i32) -> String {
+    let out = cmd.assert().code(code).get_output().stderr.clone();
+    String::from_utf8(out).unwrap()
+}
+
+pub fn stdout(cmd: &mut assert_cmd::Command) -> String {
+    let out = cmd.assert().success().get_output().stdout.clone();
+    String::from_utf8(out).unwrap()
 }

@@ -1,0 +1,171 @@
+//! A project on disk, read at the edge: its spec, its lock, and the plan of a run. Used by the
+//! commands that regenerate (`generate`), show (`diff`) and gate (`check`).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::lock::{sha256, Lock, LOCK_FILE};
+use crate::plan::{self, Action, Options, Plan};
+use crate::write::FsDisk;
+use crate::{generate, Error, Input, Templates};
+
+/// The name of the spec inside a project.
+pub const SPEC_FILE: &str = "scaffold.yaml";
+
+/// Everything a run reads from disk, read once.
+pub struct Project {
+    pub dir: PathBuf,
+    /// The spec's name relative to the project, as file headers show it.
+    pub spec_file: String,
+    pub spec: Vec<u8>,
+    pub lock: Option<Lock>,
+    pub target: Option<String>,
+    pub templates: Templates,
+}
+
+impl Project {
+    /// Reads the spec (default `DIR/scaffold.yaml`), the lock and the templates.
+    pub fn open(
+        dir: &Path,
+        spec: Option<&Path>,
+        target: Option<&str>,
+        templates: Templates,
+    ) -> Result<Project, Error> {
+        let spec_path = spec
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| dir.join(SPEC_FILE));
+        let bytes = fs::read(&spec_path).map_err(|e| {
+            Error::Usage(format!(
+                "cannot read spec `{}`: {e}; run `scaffold new DIR` to start a project, or pass --spec FILE",
+                spec_path.display()
+            ))
+        })?;
+        let lock = match fs::read(dir.join(LOCK_FILE)) {
+            Ok(b) => Some(Lock::parse(&b).map_err(Error::Usage)?),
+            Err(_) => None,
+        };
+        Ok(Project {
+            dir: dir.to_path_buf(),
+            spec_file: spec_name(dir, &spec_path),
+            spec: bytes,
+            lock,
+            target: target.map(str::to_string),
+            templates,
+        })
+    }
+
+    /// Generates from the spec and plans the run against the disk and the lock.
+    pub fn plan(&self, opts: Options) -> Result<Plan, Error> {
+        let input = Input {
+            spec_file: &self.spec_file,
+            spec: &self.spec,
+            target: self
+                .target
+                .as_deref()
+                .or(self.lock.as_ref().map(|l| l.target.as_str())),
+            templates: &self.templates,
+        };
+        let generated = generate(&input)?;
+        let gen = plan::Generated {
+            tree: &generated.tree,
+            target: &generated.target,
+            spec_file: &self.spec_file,
+            spec: &self.spec,
+        };
+        Ok(plan::plan(
+            &gen,
+            self.lock.as_ref(),
+            &FsDisk(&self.dir),
+            opts,
+        ))
+    }
+
+    /// Why the project is not up to date with its spec, one line per reason; empty when it is.
+    pub fn check(&self) -> Result<Vec<String>, Error> {
+        let plan = self.plan(Options::default())?;
+        let mut reasons = Vec::new();
+        match &self.lock {
+            None => reasons.push(format!(
+                "{LOCK_FILE}: missing; run `scaffold generate` and commit the result"
+            )),
+            Some(lock) if lock.spec_sha256 != sha256(&self.spec) => reasons.push(format!(
+                "{}: changed since the last `scaffold generate`; run it and commit the result",
+                self.spec_file
+            )),
+            Some(_) => {}
+        }
+        for s in &plan.steps {
+            let why = match s.action {
+                Action::Unchanged | Action::Kept => continue,
+                Action::Create => "not generated yet",
+                Action::Recreate | Action::Missing => "generated file missing",
+                Action::Update | Action::Merge => {
+                    "stale: the spec changed and it was not regenerated"
+                }
+                Action::Conflict => "stale, and regenerating it would conflict with your edits",
+                Action::Refused => "owned file edited by hand; change the spec instead",
+                Action::Orphan | Action::Delete => {
+                    "orphan: no longer in the spec; delete it or run `scaffold generate --prune`"
+                }
+            };
+            reasons.push(format!("{}: {why}", s.path));
+        }
+        Ok(reasons)
+    }
+}
+
+/// How file headers name the spec: relative to the project when inside it, else by file name;
+/// `the spec` when the name has characters that should not go into code.
+pub fn spec_name(dir: &Path, spec: &Path) -> String {
+    let abs = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let rel = abs(spec).strip_prefix(abs(dir)).map(Path::to_path_buf).ok();
+    let name = rel
+        .or_else(|| spec.file_name().map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from(SPEC_FILE));
+    let name = name
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    let plain = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._/-".contains(c));
+    if plain {
+        name
+    } else {
+        "the spec".to_string()
+    }
+}
+
+/// Reads a folder of template overrides: relative path (with `/`) -> text.
+pub fn read_templates(dir: Option<&Path>) -> Result<Templates, Error> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) -> std::io::Result<()> {
+        for entry in fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                walk(root, &path, out)?;
+            } else {
+                let rel = path.strip_prefix(root).unwrap_or(&path);
+                let name = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                out.insert(name, fs::read_to_string(&path)?);
+            }
+        }
+        Ok(())
+    }
+    let builtin = Templates::builtin();
+    let Some(dir) = dir else { return Ok(builtin) };
+    let mut overrides = BTreeMap::new();
+    walk(dir, dir, &mut overrides).map_err(|e| {
+        Error::Usage(format!(
+            "cannot read templates from `{}`: {e}",
+            dir.display()
+        ))
+    })?;
+    Ok(builtin.with_overrides(overrides))
+}
