@@ -52,6 +52,21 @@ pub enum Color {
     Never,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FailOn {
+    /// Breaking or security-relevant changes
+    Any,
+    Breaking,
+    Security,
+    Never,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a project folder: spec, generated code, package.json, README, lock
@@ -108,6 +123,25 @@ pub enum Command {
         #[command(flatten)]
         project: ProjectArgs,
     },
+    /// Report the API-level changes between two versions of a spec, as Markdown for a PR comment
+    #[command(
+        after_help = "Examples:\n  scaffold review old.yaml scaffold.yaml\n  scaffold review main:scaffold.yaml scaffold.yaml --fail-on breaking\n  scaffold review HEAD~1:scaffold.yaml scaffold.yaml --format json\n\nEach of OLD and NEW is a file, or REV:PATH read with `git show` (run in --dir).\nExit 1 when a change is breaking or security-relevant (see --fail-on), else 0."
+    )]
+    Review {
+        /// The spec before: a path, or REV:PATH from git
+        old: String,
+        /// The spec after: a path, or REV:PATH from git
+        new: String,
+        /// Output format
+        #[arg(long, value_enum, default_value = "markdown")]
+        format: Format,
+        /// Which changes make the exit code 1
+        #[arg(long, value_enum, default_value = "any")]
+        fail_on: FailOn,
+        /// Where to run git for REV:PATH arguments
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
     /// List the platforms scaffold generates for
     #[command(after_help = "Example:\n  scaffold targets")]
     Targets,
@@ -135,6 +169,17 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
     }
 }
 
+/// Spec errors of a command that writes end by saying that nothing was written.
+fn nothing_written(e: Error) -> Error {
+    match e {
+        Error::Spec(mut d) => {
+            d.footer = Some("nothing was written".to_string());
+            Error::Spec(d)
+        }
+        other => other,
+    }
+}
+
 fn open(p: &ProjectArgs) -> Result<Project, Error> {
     Project::open(
         &p.dir,
@@ -156,7 +201,8 @@ fn execute(command: Command) -> Result<u8, Error> {
             target.as_deref(),
             spec.as_deref(),
             templates.as_deref(),
-        ),
+        )
+        .map_err(nothing_written),
         Command::Generate {
             project,
             dry_run,
@@ -171,7 +217,8 @@ fn execute(command: Command) -> Result<u8, Error> {
                 prune,
                 write_conflicts,
             },
-        ),
+        )
+        .map_err(nothing_written),
         Command::Diff { project, color } => {
             let plan = open(&project)?.plan(Options::default())?;
             let color = match color {
@@ -204,6 +251,42 @@ fn execute(command: Command) -> Result<u8, Error> {
                 );
                 Ok(1)
             }
+        }
+        Command::Review {
+            old,
+            new,
+            format,
+            fail_on,
+            dir,
+        } => {
+            let templates = Templates::builtin();
+            let read = |arg: &str| -> Result<(String, crate::model::Model), Error> {
+                let bytes = read_revision(&dir, arg)?;
+                let name = arg.rsplit(['/', ':']).next().unwrap_or(arg).to_string();
+                let input = Input {
+                    spec_file: &name,
+                    spec: &bytes,
+                    target: None,
+                    templates: &templates,
+                };
+                Ok((arg.to_string(), crate::model(&input)?.0))
+            };
+            let ((old_name, old_model), (new_name, new_model)) = (read(&old)?, read(&new)?);
+            let changes = crate::review::review(&old_model, &new_model);
+            match format {
+                Format::Markdown => print!(
+                    "{}",
+                    crate::review::markdown(&old_name, &new_name, &changes)
+                ),
+                Format::Json => print!("{}", crate::review::json(&old_name, &new_name, &changes)),
+            }
+            let fails = changes.iter().any(|c| match fail_on {
+                FailOn::Any => c.breaking || c.security,
+                FailOn::Breaking => c.breaking,
+                FailOn::Security => c.security,
+                FailOn::Never => false,
+            });
+            Ok(u8::from(fails))
         }
         Command::Targets => {
             for (name, desc) in Templates::builtin().targets()? {
@@ -340,4 +423,24 @@ fn regenerate(project: &Project, dry_run: bool, opts: Options) -> Result<u8, Err
         println!("conflict markers were written: resolve them, then run `scaffold generate` again");
     }
     Ok(u8::from(conflicts))
+}
+
+/// A spec's bytes: a file, or `REV:PATH` read with `git show` in `dir`.
+fn read_revision(dir: &Path, arg: &str) -> Result<Vec<u8>, Error> {
+    if Path::new(arg).is_file() || !arg.contains(':') {
+        return fs::read(arg).map_err(|e| Error::Usage(format!("cannot read spec `{arg}`: {e}")));
+    }
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["show", "--no-textconv", arg])
+        .output()
+        .map_err(|e| Error::Usage(format!("cannot run git to read `{arg}`: {e}")))?;
+    if !out.status.success() {
+        return Err(Error::Usage(format!(
+            "cannot read `{arg}` from git: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    Ok(out.stdout)
 }

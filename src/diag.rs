@@ -57,6 +57,8 @@ pub struct Diagnostics {
     pub file: String,
     pub source: String,
     pub items: Vec<Diagnostic>,
+    /// Appended to the closing count, e.g. `nothing was written`.
+    pub footer: Option<String>,
 }
 
 impl Diagnostics {
@@ -67,6 +69,7 @@ impl Diagnostics {
             file: file.to_string(),
             source: source.to_string(),
             items,
+            footer: None,
         }
     }
 
@@ -111,10 +114,14 @@ impl Diagnostics {
         }
         let n = self.items.len();
         out.push_str(&format!(
-            "error: {} problem{} in {}; nothing was written\n",
+            "error: {} problem{} in {}{}\n",
             n,
             if n == 1 { "" } else { "s" },
-            self.file
+            self.file,
+            self.footer
+                .as_deref()
+                .map(|f| format!("; {f}"))
+                .unwrap_or_default()
         ));
         out
     }

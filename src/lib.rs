@@ -16,6 +16,7 @@ pub mod plan;
 pub mod project;
 pub mod render;
 pub mod report;
+pub mod review;
 pub mod spec;
 pub mod target;
 pub mod tree;
@@ -74,6 +75,19 @@ pub struct Generated {
 
 /// Spec bytes in, every generated file out. Touches no disk.
 pub fn generate(input: &Input) -> Result<Generated, Error> {
+    let (model, target, desc) = model(input)?;
+    let mut tree = render::render(&model, &target, &desc, input.templates)?;
+    let attributes = tree.gitattributes(input.spec_file);
+    tree.insert(
+        tree::RelPath::new(".gitattributes").map_err(Error::Template)?,
+        target::Class::Scaffolded,
+        attributes,
+    )?;
+    Ok(Generated { target, desc, tree })
+}
+
+/// Spec bytes in, the validated model out, with the target it is for.
+pub fn model(input: &Input) -> Result<(model::Model, String, target::TargetDesc), Error> {
     let (text, loaded) = spec::load(input.spec_file, input.spec).map_err(Error::Spec)?;
     let targets = input.templates.targets()?;
     let names: Vec<&str> = targets.keys().map(String::as_str).collect();
@@ -119,16 +133,5 @@ pub fn generate(input: &Input) -> Result<Generated, Error> {
             )));
         }
     };
-    let mut tree = render::render(&model, target, desc, input.templates)?;
-    let attributes = tree.gitattributes(input.spec_file);
-    tree.insert(
-        tree::RelPath::new(".gitattributes").map_err(Error::Template)?,
-        target::Class::Scaffolded,
-        attributes,
-    )?;
-    Ok(Generated {
-        target: target.to_string(),
-        desc: desc.clone(),
-        tree,
-    })
+    Ok((model, target.to_string(), desc.clone()))
 }

@@ -1,0 +1,389 @@
+//! API-level review of a spec change: two models in, a list of classified changes out, rendered
+//! as Markdown for a pull-request comment or as JSON. Pure.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::{Field, Model, Operation, SECURITY_HEADERS};
+
+/// One API-level change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    /// A stable identifier of the kind of change, e.g. `operation_removed`.
+    pub kind: &'static str,
+    /// Clients written against the old API may break.
+    pub breaking: bool,
+    /// Access or hardening got weaker (or needs a security review).
+    pub security: bool,
+    pub message: String,
+}
+
+impl Change {
+    fn new(kind: &'static str, breaking: bool, security: bool, message: String) -> Change {
+        Change {
+            kind,
+            breaking,
+            security,
+            message,
+        }
+    }
+
+    pub fn class(&self) -> &'static str {
+        match (self.breaking, self.security) {
+            (true, true) => "breaking, security",
+            (true, false) => "breaking",
+            (false, true) => "security",
+            (false, false) => "safe",
+        }
+    }
+}
+
+fn op_label(op: &Operation) -> String {
+    format!("`{}` (`{} {}`)", op.name.camel, op.method, op.full_path)
+}
+
+fn access(op: &Operation) -> String {
+    if op.public {
+        "public".to_string()
+    } else if op.roles.is_empty() {
+        "any signed-in user".to_string()
+    } else {
+        format!("roles {}", op.roles.join(" or "))
+    }
+}
+
+/// Every API-level difference between `old` and `new`, in a stable order.
+pub fn review(old: &Model, new: &Model) -> Vec<Change> {
+    let mut out = Vec::new();
+    if old.base_path != new.base_path {
+        out.push(Change::new(
+            "base_path_changed",
+            true,
+            false,
+            format!(
+                "base path changed from `{}` to `{}`: every URL moves",
+                old.base_path, new.base_path
+            ),
+        ));
+    }
+    if old.auth.provider != new.auth.provider {
+        out.push(Change::new(
+            "auth_provider_changed",
+            true,
+            true,
+            format!(
+                "auth provider changed from `{}` to `{}`",
+                old.auth.provider, new.auth.provider
+            ),
+        ));
+    }
+    operations(old, new, &mut out);
+    fields(old, new, &mut out);
+    headers(old, new, &mut out);
+    out
+}
+
+fn operations(old: &Model, new: &Model, out: &mut Vec<Change>) {
+    let by_name = |m: &Model| -> BTreeMap<String, Operation> {
+        m.operations
+            .iter()
+            .map(|o| (o.name.camel.clone(), o.clone()))
+            .collect()
+    };
+    let (olds, news) = (by_name(old), by_name(new));
+    for (name, o) in &olds {
+        let Some(n) = news.get(name) else {
+            out.push(Change::new(
+                "operation_removed",
+                true,
+                false,
+                format!("operation {} removed", op_label(o)),
+            ));
+            continue;
+        };
+        // Paths below the base path: a base path change is reported once, above.
+        if o.method != n.method || o.path != n.path {
+            out.push(Change::new(
+                "operation_moved",
+                true,
+                false,
+                format!(
+                    "operation `{name}` moved from `{} {}` to `{} {}`",
+                    o.method, o.full_path, n.method, n.full_path
+                ),
+            ));
+        }
+        let what = format!("operation {}", op_label(n));
+        match (o.public, n.public) {
+            (false, true) => out.push(Change::new(
+                "operation_made_public",
+                false,
+                true,
+                format!("{what} made public (was {})", access(o)),
+            )),
+            (true, false) => out.push(Change::new(
+                "operation_requires_auth",
+                true,
+                false,
+                format!("{what} now requires {} (was public)", access(n)),
+            )),
+            _ => {}
+        }
+        if !o.public && !n.public && o.roles != n.roles {
+            // Roles are any-of: dropping all roles, or adding one, lets more users in; requiring
+            // roles where there were none, or removing one, shuts some out.
+            let (was, now) = (&o.roles, &n.roles);
+            let widened =
+                !was.is_empty() && (now.is_empty() || now.iter().any(|r| !was.contains(r)));
+            let narrowed =
+                !now.is_empty() && (was.is_empty() || was.iter().any(|r| !now.contains(r)));
+            let text = format!("{what}: access changed from {} to {}", access(o), access(n));
+            out.push(Change::new(
+                "operation_roles_changed",
+                narrowed,
+                widened,
+                text,
+            ));
+        }
+    }
+    for (name, n) in &news {
+        if !olds.contains_key(name) {
+            out.push(Change::new(
+                "operation_added",
+                false,
+                n.public,
+                format!("operation {} added ({})", op_label(n), access(n)),
+            ));
+        }
+    }
+}
+
+fn describe(f: &Field) -> String {
+    let ty = match &f.items {
+        Some(items) => format!("array of {items}"),
+        None => f.ty.clone(),
+    };
+    format!("{ty}, {}", if f.required { "required" } else { "optional" })
+}
+
+fn fields(old: &Model, new: &Model, out: &mut Vec<Change>) {
+    let resources = |m: &Model| -> BTreeMap<String, BTreeMap<String, Field>> {
+        m.resources
+            .iter()
+            .map(|r| {
+                (
+                    r.name.spec.clone(),
+                    r.fields
+                        .iter()
+                        .map(|f| (f.name.clone(), f.clone()))
+                        .collect(),
+                )
+            })
+            .collect()
+    };
+    let (olds, news) = (resources(old), resources(new));
+    for (res, ofields) in &olds {
+        let Some(nfields) = news.get(res) else {
+            out.push(Change::new(
+                "resource_removed",
+                true,
+                false,
+                format!("resource `{res}` removed"),
+            ));
+            continue;
+        };
+        for (name, o) in ofields {
+            let at = format!("field `{res}.{name}`");
+            let Some(n) = nfields.get(name) else {
+                out.push(Change::new(
+                    "field_removed",
+                    true,
+                    false,
+                    format!("{at} removed"),
+                ));
+                continue;
+            };
+            if o.ty != n.ty || o.items != n.items {
+                out.push(Change::new(
+                    "field_retyped",
+                    true,
+                    false,
+                    format!("{at} changed type from {} to {}", describe(o), describe(n)),
+                ));
+            }
+            match (o.required, n.required) {
+                (false, true) => out.push(Change::new(
+                    "field_now_required",
+                    true,
+                    false,
+                    format!("{at} is now required"),
+                )),
+                (true, false) => out.push(Change::new(
+                    "field_now_optional",
+                    false,
+                    false,
+                    format!("{at} is now optional"),
+                )),
+                _ => {}
+            }
+            let bounds: [(&str, Option<f64>, Option<f64>, bool); 6] = [
+                (
+                    "min_length",
+                    o.min_length.map(|v| v as f64),
+                    n.min_length.map(|v| v as f64),
+                    false,
+                ),
+                (
+                    "max_length",
+                    o.max_length.map(|v| v as f64),
+                    n.max_length.map(|v| v as f64),
+                    true,
+                ),
+                ("min", o.min, n.min, false),
+                ("max", o.max, n.max, true),
+                (
+                    "min_items",
+                    o.min_items.map(|v| v as f64),
+                    n.min_items.map(|v| v as f64),
+                    false,
+                ),
+                (
+                    "max_items",
+                    o.max_items.map(|v| v as f64),
+                    n.max_items.map(|v| v as f64),
+                    true,
+                ),
+            ];
+            for (key, ob, nb, upper) in bounds {
+                if ob == nb {
+                    continue;
+                }
+                // Tighter: a new bound, a lower maximum, or a higher minimum.
+                let tighter = match (ob, nb) {
+                    (None, Some(_)) => true,
+                    (Some(_), None) => false,
+                    (Some(a), Some(b)) => (upper && b < a) || (!upper && b > a),
+                    (None, None) => false,
+                };
+                let show = |v: Option<f64>| {
+                    v.map(|v| v.to_string())
+                        .unwrap_or_else(|| "none".to_string())
+                };
+                out.push(Change::new(
+                    if tighter {
+                        "field_bound_tightened"
+                    } else {
+                        "field_bound_loosened"
+                    },
+                    tighter,
+                    false,
+                    format!("{at}: `{key}` changed from {} to {}", show(ob), show(nb)),
+                ));
+            }
+        }
+        for (name, n) in nfields {
+            if !ofields.contains_key(name) {
+                out.push(Change::new(
+                    "field_added",
+                    n.required,
+                    false,
+                    format!("field `{res}.{name}` added ({})", describe(n)),
+                ));
+            }
+        }
+    }
+    for res in news.keys().filter(|r| !olds.contains_key(*r)) {
+        out.push(Change::new(
+            "resource_added",
+            false,
+            false,
+            format!("resource `{res}` added"),
+        ));
+    }
+}
+
+fn headers(old: &Model, new: &Model, out: &mut Vec<Change>) {
+    let map = |m: &Model| -> BTreeMap<String, (String, String)> {
+        m.headers
+            .iter()
+            .map(|h| {
+                (
+                    h.name.to_ascii_lowercase(),
+                    (h.name.clone(), h.value.clone()),
+                )
+            })
+            .collect()
+    };
+    let (olds, news) = (map(old), map(new));
+    let hardening = |lower: &str| {
+        SECURITY_HEADERS
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(lower))
+    };
+    for (lower, (name, value)) in &olds {
+        match news.get(lower) {
+            None => out.push(Change::new(
+                "header_removed",
+                false,
+                true,
+                format!("response header `{name}: {value}` removed"),
+            )),
+            Some((_, v)) if v != value => out.push(Change::new(
+                "header_changed",
+                false,
+                hardening(lower),
+                format!("response header `{name}` changed from `{value}` to `{v}`"),
+            )),
+            Some(_) => {}
+        }
+    }
+    for (lower, (name, value)) in &news {
+        if !olds.contains_key(lower) {
+            out.push(Change::new(
+                "header_added",
+                false,
+                false,
+                format!("response header `{name}: {value}` added"),
+            ));
+        }
+    }
+}
+
+/// The report as Markdown, for a pull-request comment.
+pub fn markdown(old_name: &str, new_name: &str, changes: &[Change]) -> String {
+    let count = |f: &dyn Fn(&Change) -> bool| changes.iter().filter(|c| f(c)).count();
+    let mut out = format!("## API review: `{old_name}` -> `{new_name}`\n\n");
+    if changes.is_empty() {
+        out.push_str("No API-level changes.\n");
+        return out;
+    }
+    out.push_str(&format!(
+        "**{} breaking, {} security-relevant, {} safe**\n\n| class | change |\n|---|---|\n",
+        count(&|c| c.breaking),
+        count(&|c| c.security),
+        count(&|c| !c.breaking && !c.security)
+    ));
+    let mut sorted: Vec<&Change> = changes.iter().collect();
+    sorted.sort_by_key(|c| (!c.breaking, !c.security));
+    for c in sorted {
+        out.push_str(&format!(
+            "| {} | {} |\n",
+            c.class(),
+            c.message.replace('|', "\\|")
+        ));
+    }
+    out
+}
+
+/// The report as JSON, for machines.
+pub fn json(old_name: &str, new_name: &str, changes: &[Change]) -> String {
+    let value = serde_json::json!({
+        "old": old_name,
+        "new": new_name,
+        "breaking": changes.iter().filter(|c| c.breaking).count(),
+        "security": changes.iter().filter(|c| c.security).count(),
+        "changes": changes,
+    });
+    serde_json::to_string_pretty(&value).expect("a report serialises") + "\n"
+}

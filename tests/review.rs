@@ -1,0 +1,163 @@
+//! `scaffold review`: each folder in `tests/review/` holds `old.yaml` and `new.yaml`; the snapshot
+//! is the exact Markdown report, and the exit code follows `--fail-on`.
+
+mod common;
+
+use std::fs;
+use std::process::Command;
+
+use common::{manifest_dir, scaffold};
+
+fn review(case: &str, extra: &[&str]) -> (i32, String) {
+    let dir = manifest_dir().join("tests/review").join(case);
+    let out = scaffold()
+        .current_dir(&dir)
+        .args(["review", "old.yaml", "new.yaml"])
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+    )
+}
+
+#[test]
+fn every_kind_of_change() {
+    let (code, md) = review("everything", &[]);
+    insta::assert_snapshot!(md);
+    assert_eq!(code, 1);
+    let (_, json) = review("everything", &["--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let kinds: std::collections::BTreeSet<&str> = value["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    for kind in [
+        "base_path_changed",
+        "auth_provider_changed",
+        "operation_removed",
+        "operation_moved",
+        "operation_made_public",
+        "operation_added",
+        "resource_removed",
+        "resource_added",
+        "field_removed",
+        "field_added",
+        "field_retyped",
+        "field_now_required",
+        "field_now_optional",
+        "field_bound_tightened",
+        "field_bound_loosened",
+        "header_removed",
+        "header_changed",
+        "header_added",
+    ] {
+        assert!(kinds.contains(kind), "no `{kind}` in {kinds:?}");
+    }
+    insta::assert_snapshot!("everything_json", json);
+}
+
+#[test]
+fn roles_widened_and_narrowed() {
+    let (code, md) = review("security-only", &[]);
+    insta::assert_snapshot!(md);
+    assert_eq!(code, 1);
+    assert_eq!(review("security-only", &["--fail-on", "breaking"]).0, 0);
+    assert_eq!(review("security-only", &["--fail-on", "security"]).0, 1);
+    // The same pair reversed narrows access: breaking, not security.
+    let dir = manifest_dir().join("tests/review/security-only");
+    let out = scaffold()
+        .current_dir(&dir)
+        .args(["review", "new.yaml", "old.yaml"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.contains("| breaking | operation `notesDelete` (`DELETE /api/notes/{id}`): access changed from any signed-in user to roles admin |"), "{md}");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn safe_changes_exit_0() {
+    let (code, md) = review("safe-only", &[]);
+    insta::assert_snapshot!(md);
+    assert_eq!(code, 0);
+    let (code, md) = review("safe-only", &["--fail-on", "never"]);
+    assert_eq!(code, 0);
+    assert!(
+        md.contains("0 breaking, 0 security-relevant, 4 safe"),
+        "{md}"
+    );
+}
+
+#[test]
+fn reads_old_versions_from_git() {
+    let tmp = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .current_dir(tmp.path())
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.test"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let case = manifest_dir().join("tests/review/security-only");
+    git(&["init", "-q"]);
+    fs::copy(case.join("old.yaml"), tmp.path().join("scaffold.yaml")).unwrap();
+    git(&["add", "scaffold.yaml"]);
+    git(&["commit", "-qm", "v1"]);
+    fs::copy(case.join("new.yaml"), tmp.path().join("scaffold.yaml")).unwrap();
+    let out = scaffold()
+        .current_dir(tmp.path())
+        .args(["review", "HEAD:scaffold.yaml", "scaffold.yaml"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        md.starts_with("## API review: `HEAD:scaffold.yaml` -> `scaffold.yaml`"),
+        "{md}"
+    );
+    assert!(
+        md.contains("access changed from roles admin to any signed-in user"),
+        "{md}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = scaffold()
+        .current_dir(tmp.path())
+        .args(["review", "nope:scaffold.yaml", "scaffold.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(err.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&err.stderr).contains("cannot read `nope:scaffold.yaml` from git")
+    );
+}
+
+#[test]
+fn an_invalid_spec_is_exit_2_with_its_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("bad.yaml"),
+        "name: x\nauth: { provider: none }\nresources: { m: { operations: [dlete] } }\n",
+    )
+    .unwrap();
+    let good = manifest_dir().join("tests/review/safe-only/old.yaml");
+    let out = scaffold()
+        .current_dir(tmp.path())
+        .arg("review")
+        .arg(&good)
+        .arg("bad.yaml")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("bad.yaml:3:32: unknown operation `dlete`")
+    );
+}
