@@ -8,17 +8,18 @@ use serde::Deserialize;
 use crate::diag::{did_you_mean, one_of, Diagnostic, Pos};
 use crate::index::SpanIndex;
 use crate::model::{
-    Auth, Field, Header, Model, Operation, Resource, Route, RouteMethod, Segment, CRUD, METHODS,
-    SECURITY_HEADERS,
+    Auth, Cors, Field, Header, Jwt, Limits, Model, Operation, Resource, Route, RouteMethod,
+    Segment, Setting, CORS_ALLOW_HEADERS, CRUD, DEFAULT_BODY_BYTES, JWT_ALGORITHMS, MAX_BODY_BYTES,
+    METHODS, SECURITY_HEADERS,
 };
 use crate::naming::{is_identifier, is_js_reserved, is_project_name, Names, PROTO_KEYS};
 use crate::spec::{
-    AuthSpec, FieldSpec, Loaded, OperationSpec, Operations, ResourceSpec, RouteSpec, Spec,
+    AuthSpec, CorsSpec, FieldSpec, Loaded, OperationSpec, Operations, ResourceSpec, RouteSpec, Spec,
 };
 use crate::target::TargetDesc;
 
 /// Every `auth.provider` the tool knows; a target lists the ones it supports.
-pub const AUTH_PROVIDERS: &[&str] = &["netlify-identity", "none"];
+pub const AUTH_PROVIDERS: &[&str] = &["netlify-identity", "jwt", "none"];
 const FIELD_TYPES: &[&str] = &["string", "integer", "number", "boolean", "array"];
 const ITEM_TYPES: &[&str] = &["string", "integer", "number", "boolean"];
 const OP_AUTH: &[&str] = &["required", "none"];
@@ -81,6 +82,8 @@ pub fn lower(loaded: &Loaded, cx: &Context) -> Result<Model, Vec<Diagnostic>> {
 
     let base_path = lower_base_path(&mut l, spec);
     let auth = lower_auth(&mut l, spec.auth.as_ref(), cx, root);
+    let cors = lower_cors(&mut l, spec.cors.as_ref());
+    let limits = lower_limits(&mut l, spec);
     let headers = lower_headers(&mut l, spec);
 
     let mut resources = Vec::new();
@@ -112,6 +115,8 @@ pub fn lower(loaded: &Loaded, cx: &Context) -> Result<Model, Vec<Diagnostic>> {
             target: cx.target.to_string(),
             base_path,
             auth,
+            cors,
+            limits,
             headers,
             resources,
             operations,
@@ -151,6 +156,8 @@ fn keys_at(parent: &[&str]) -> &'static [&'static str] {
     match parent {
         [] => fields_of::<Spec>(),
         ["auth"] => fields_of::<AuthSpec>(),
+        ["cors"] => fields_of::<CorsSpec>(),
+        ["limits"] => fields_of::<crate::spec::LimitsSpec>(),
         ["resources", _] => fields_of::<ResourceSpec>(),
         ["resources", _, "fields", _] => fields_of::<FieldSpec>(),
         ["resources", _, "operations", _] => fields_of::<OperationSpec>(),
@@ -235,6 +242,7 @@ fn lower_auth(l: &mut Lowerer, auth: Option<&AuthSpec>, cx: &Context, root: Opti
             return Auth {
                 provider: String::new(),
                 none: false,
+                jwt: None,
             };
         }
         Some(p) if !AUTH_PROVIDERS.contains(&p) => {
@@ -252,6 +260,7 @@ fn lower_auth(l: &mut Lowerer, auth: Option<&AuthSpec>, cx: &Context, root: Opti
             return Auth {
                 provider: String::new(),
                 none: false,
+                jwt: None,
             };
         }
         Some(p) if !supported.contains(&p) => {
@@ -269,14 +278,309 @@ fn lower_auth(l: &mut Lowerer, auth: Option<&AuthSpec>, cx: &Context, root: Opti
             return Auth {
                 provider: String::new(),
                 none: false,
+                jwt: None,
             };
         }
         Some(p) => p.to_string(),
     };
+    let jwt = lower_jwt(l, auth, &provider);
     Auth {
         none: provider == "none",
         provider,
+        jwt,
     }
+}
+
+/// The `jwt` provider's settings, or errors for settings given to another provider.
+fn lower_jwt(l: &mut Lowerer, auth: Option<&AuthSpec>, provider: &str) -> Option<Jwt> {
+    let a = auth?;
+    let given: Vec<(&str, bool)> = vec![
+        ("issuer", a.issuer.is_some()),
+        ("audience", a.audience.is_some()),
+        ("jwks_url", a.jwks_url.is_some()),
+        ("algorithms", a.algorithms.is_some()),
+        ("roles_claim", a.roles_claim.is_some()),
+        ("clock_skew_seconds", a.clock_skew_seconds.is_some()),
+    ];
+    if provider != "jwt" {
+        for (key, set) in given {
+            if set && !provider.is_empty() {
+                l.err(
+                    Diagnostic::new(
+                        format!("`auth.{key}` applies only to `provider: jwt`"),
+                        l.key(&["auth", key]),
+                    )
+                    .expected(format!("no `{key}` with `provider: {provider}`"))
+                    .help(format!("remove `{key}`, or set `provider: jwt`")),
+                );
+            }
+        }
+        return None;
+    }
+    let setting = |l: &mut Lowerer,
+                   key: &'static str,
+                   value: Option<&String>,
+                   url: bool|
+     -> Setting {
+        let Some(v) = value else {
+            l.err(
+                Diagnostic::new(
+                    format!("`provider: jwt` needs `auth.{key}`"),
+                    l.key(&["auth"]),
+                )
+                .expected(format!(
+                    "`{key}:` a value, or `env:NAME` to read it from the environment at run time"
+                ))
+                .help(match key {
+                    "issuer" => "add e.g. `issuer: https://login.example.com/`",
+                    "audience" => "add e.g. `audience: https://api.example.com`",
+                    _ => "add e.g. `jwks_url: https://login.example.com/.well-known/jwks.json`",
+                }),
+            );
+            return Setting {
+                value: None,
+                env: None,
+            };
+        };
+        if let Some(name) = v.strip_prefix("env:") {
+            let ok = !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+                && !name.starts_with(|c: char| c.is_ascii_digit());
+            if !ok {
+                l.err(
+                    Diagnostic::new(format!("invalid environment variable name `{name}`"), l.value(&["auth", key]))
+                        .expected("`env:` followed by upper-case letters, digits and `_`, e.g. `env:JWT_ISSUER`"),
+                );
+            }
+            return Setting {
+                value: None,
+                env: Some(name.to_string()),
+            };
+        }
+        let trimmed = v.trim();
+        let mut bad = trimmed.is_empty() || trimmed != v || v.chars().any(|c| c.is_control());
+        if url && !bad {
+            let local = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+                .iter()
+                .any(|p| {
+                    v.strip_prefix(p)
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/']))
+                });
+            bad = !(v.starts_with("https://") || local) || v.contains(char::is_whitespace);
+        }
+        if bad {
+            let expected = if url {
+                "an `https://` URL (plain `http://` only for 127.0.0.1 or localhost), or `env:NAME`"
+            } else {
+                "a non-empty value without surrounding spaces, or `env:NAME`"
+            };
+            l.err(
+                Diagnostic::new(
+                    format!("invalid `auth.{key}` `{v}`"),
+                    l.value(&["auth", key]),
+                )
+                .expected(expected),
+            );
+        }
+        Setting {
+            value: Some(v.clone()),
+            env: None,
+        }
+    };
+    let issuer = setting(l, "issuer", a.issuer.as_ref(), false);
+    let audience = setting(l, "audience", a.audience.as_ref(), false);
+    let jwks_url = setting(l, "jwks_url", a.jwks_url.as_ref(), true);
+    let mut algorithms = Vec::new();
+    for (i, alg) in a
+        .algorithms
+        .clone()
+        .unwrap_or_else(|| vec!["RS256".to_string()])
+        .iter()
+        .enumerate()
+    {
+        let i = i.to_string();
+        if !JWT_ALGORITHMS.contains(&alg.as_str()) {
+            let why = if alg.starts_with("HS") || alg.eq_ignore_ascii_case("none") {
+                "symmetric algorithms and `none` let anyone holding the verification key mint tokens; use RS256 or ES256"
+            } else {
+                "use an asymmetric JWS algorithm, e.g. RS256 or ES256"
+            };
+            l.err(
+                Diagnostic::new(
+                    format!("algorithm `{alg}` is not accepted"),
+                    l.value(&["auth", "algorithms", &i]),
+                )
+                .expected(one_of(JWT_ALGORITHMS))
+                .help(why),
+            );
+        } else if algorithms.contains(alg) {
+            l.err(Diagnostic::new(
+                format!("algorithm `{alg}` is listed twice"),
+                l.value(&["auth", "algorithms", &i]),
+            ));
+        } else {
+            algorithms.push(alg.clone());
+        }
+    }
+    if a.algorithms.as_ref().is_some_and(Vec::is_empty) {
+        l.err(
+            Diagnostic::new(
+                "`auth.algorithms` is empty",
+                l.value(&["auth", "algorithms"]),
+            )
+            .expected("at least one algorithm")
+            .help("remove the key for the default `[RS256]`"),
+        );
+    }
+    let claim = a.roles_claim.clone().unwrap_or_else(|| "roles".to_string());
+    let roles_claim: Vec<String> = claim.split('.').map(str::to_string).collect();
+    if roles_claim.iter().any(|p| {
+        p.is_empty()
+            || PROTO_KEYS.contains(&p.as_str())
+            || !p
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-:/".contains(c))
+    }) {
+        l.err(
+            Diagnostic::new(
+                format!("invalid `auth.roles_claim` `{claim}`"),
+                l.value(&["auth", "roles_claim"]),
+            )
+            .expected(
+                "a claim name, dotted for nested claims, e.g. `roles` or `app_metadata.roles`",
+            ),
+        );
+    }
+    let clock_skew_seconds = a.clock_skew_seconds.unwrap_or(30);
+    if clock_skew_seconds > 300 {
+        l.err(
+            Diagnostic::new(
+                format!("`auth.clock_skew_seconds` is {clock_skew_seconds}"),
+                l.value(&["auth", "clock_skew_seconds"]),
+            )
+            .expected("at most 300 seconds")
+            .help("a large skew keeps expired tokens valid; 30 is the default"),
+        );
+    }
+    Some(Jwt {
+        issuer,
+        audience,
+        jwks_url,
+        algorithms,
+        roles_claim,
+        clock_skew_seconds,
+    })
+}
+
+fn lower_cors(l: &mut Lowerer, cors: Option<&CorsSpec>) -> Cors {
+    let mut out = Cors {
+        enabled: false,
+        origins: Vec::new(),
+        credentials: false,
+        max_age_seconds: 600,
+        allow_headers: CORS_ALLOW_HEADERS.to_string(),
+    };
+    let Some(c) = cors else { return out };
+    let origins = c.origins.clone().unwrap_or_default();
+    if origins.is_empty() {
+        l.err(
+            Diagnostic::new("`cors` lists no origins", l.key(&["cors"]))
+                .expected("`origins:` a list of exact origins, e.g. `[https://app.example.com]`")
+                .help("remove `cors` for a same-origin API (no `Access-Control-*` headers at all)"),
+        );
+    }
+    for (i, origin) in origins.iter().enumerate() {
+        let i = i.to_string();
+        let at = l.value(&["cors", "origins", &i]);
+        if let Some(why) = origin_problem(origin) {
+            l.err(
+                Diagnostic::new(format!("invalid CORS origin `{origin}`: {why}"), at)
+                    .expected("an exact origin: `https://` or `http://`, a host, an optional port; no path, no wildcard")
+                    .help("list each origin that may call the API, e.g. `https://app.example.com`"),
+            );
+        } else if out.origins.contains(origin) {
+            l.err(
+                Diagnostic::new(format!("origin `{origin}` is listed twice"), at)
+                    .help("remove the repeat"),
+            );
+        } else {
+            out.origins.push(origin.clone());
+        }
+    }
+    out.origins.sort();
+    out.enabled = !out.origins.is_empty();
+    out.credentials = c.credentials.unwrap_or(false);
+    out.max_age_seconds = c.max_age_seconds.unwrap_or(600);
+    if out.max_age_seconds > 86_400 {
+        l.err(
+            Diagnostic::new(
+                "`cors.max_age_seconds` is over a day",
+                l.value(&["cors", "max_age_seconds"]),
+            )
+            .expected("at most 86400; browsers cap it lower anyway"),
+        );
+    }
+    out
+}
+
+/// Why `origin` is not an exact origin, if it is not.
+fn origin_problem(origin: &str) -> Option<&'static str> {
+    if origin == "*" {
+        return Some("a wildcard lets every site call the API");
+    }
+    if origin == "null" {
+        return Some(
+            "`null` is the origin of sandboxed frames and local files, which anyone can make",
+        );
+    }
+    let Some((scheme, rest)) = origin.split_once("://") else {
+        return Some("no scheme");
+    };
+    if scheme != "https" && scheme != "http" {
+        return Some("the scheme must be `https` or `http`");
+    }
+    if rest.is_empty() || rest.contains(['/', '?', '#', '@', '*']) {
+        return Some("an origin has no path, query, user or wildcard");
+    }
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((h, p)) if !h.ends_with(']') || p.chars().all(|c| c.is_ascii_digit()) => (h, Some(p)),
+        _ => (rest, None),
+    };
+    if port.is_some_and(|p| {
+        p.is_empty() || !p.chars().all(|c| c.is_ascii_digit()) || p.parse::<u16>().is_err()
+    }) {
+        return Some("the port is not a number");
+    }
+    let host_ok = host
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-.[]:".contains(c))
+        && !host.is_empty();
+    if !host_ok {
+        return Some("the host must be lower-case letters, digits, `-` and `.`");
+    }
+    None
+}
+
+fn lower_limits(l: &mut Lowerer, spec: &Spec) -> Limits {
+    let body_bytes = spec
+        .limits
+        .as_ref()
+        .and_then(|x| x.body_bytes)
+        .unwrap_or(DEFAULT_BODY_BYTES);
+    if body_bytes == 0 || body_bytes > MAX_BODY_BYTES {
+        l.err(
+            Diagnostic::new(
+                format!("`limits.body_bytes` is {body_bytes}"),
+                l.value(&["limits", "body_bytes"]),
+            )
+            .expected(format!(
+                "between 1 and {MAX_BODY_BYTES} (the platforms' own limit)"
+            )),
+        );
+    }
+    Limits { body_bytes }
 }
 
 fn lower_headers(l: &mut Lowerer, spec: &Spec) -> Vec<Header> {
@@ -563,6 +867,7 @@ fn lower_resource(
                 public,
                 roles,
                 takes_body: takes_body(method),
+                body_resource: matches!(kind, "create" | "update").then(|| rname.to_string()),
                 summary,
             },
         );
@@ -813,6 +1118,7 @@ fn lower_route(
         resource: None,
         full_path: format!("{base_path}{path}"),
         takes_body: takes_body(&method),
+        body_resource: None,
         method,
         path,
         params,
@@ -1026,8 +1332,10 @@ fn build_routes(l: &mut Lowerer, ops: &[Operation]) -> Vec<Route> {
         .map(|(path, mut ops)| {
             ops.sort_by_key(|o| METHODS.iter().position(|m| *m == o.method));
             let mut allow: Vec<&str> = ops.iter().map(|o| o.method.as_str()).collect();
+            let cors_methods = allow.join(", ");
             allow.push("OPTIONS");
             Route {
+                cors_methods,
                 segments: segments(&path),
                 methods: ops
                     .iter()

@@ -14,6 +14,8 @@ pub struct Model {
     /// The public mount of the API, e.g. `/api`.
     pub base_path: String,
     pub auth: Auth,
+    pub cors: Cors,
+    pub limits: Limits,
     /// The shared response headers, the built-in set merged with the spec's, in output order.
     pub headers: Vec<Header>,
     pub resources: Vec<Resource>,
@@ -26,10 +28,49 @@ pub struct Model {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Auth {
-    /// `netlify-identity` or `none`.
+    /// `netlify-identity`, `jwt` or `none`.
     pub provider: String,
     /// True when no operation needs a user.
     pub none: bool,
+    /// The JWT provider's settings.
+    pub jwt: Option<Jwt>,
+}
+
+/// Settings of the `jwt` provider: tokens are verified with `jose` against a JWKS.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Jwt {
+    pub issuer: Setting,
+    pub audience: Setting,
+    pub jwks_url: Setting,
+    pub algorithms: Vec<String>,
+    /// Path of the roles claim, e.g. `["app_metadata", "roles"]`.
+    pub roles_claim: Vec<String>,
+    pub clock_skew_seconds: u64,
+}
+
+/// A value fixed in the spec, or read from an environment variable at run time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Setting {
+    pub value: Option<String>,
+    pub env: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cors {
+    /// True when `origins` is not empty; false means same-origin only.
+    pub enabled: bool,
+    /// Exact origins, sorted.
+    pub origins: Vec<String>,
+    pub credentials: bool,
+    pub max_age_seconds: u64,
+    /// The request headers a preflight may ask for.
+    pub allow_headers: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Limits {
+    /// The largest decoded request body, in bytes.
+    pub body_bytes: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -52,12 +93,25 @@ pub struct Field {
     pub ty: String,
     pub required: bool,
     /// Element type of an array.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_length: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_length: Option<u64>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "whole_if_whole"
+    )]
     pub min: Option<f64>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "whole_if_whole"
+    )]
     pub max: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_items: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_items: Option<u64>,
 }
 
@@ -83,6 +137,8 @@ pub struct Operation {
     pub roles: Vec<String>,
     /// True for methods that carry a JSON body (POST, PUT, PATCH).
     pub takes_body: bool,
+    /// The resource whose fields the body is validated against (create and update).
+    pub body_resource: Option<String>,
     /// File stem of the operation's handler, e.g. `movies-list`.
     pub stem: String,
     /// One line on what the operation does.
@@ -98,6 +154,8 @@ pub struct Route {
     pub methods: Vec<RouteMethod>,
     /// The `Allow` header value for this path, `OPTIONS` included.
     pub allow: String,
+    /// The methods of this path without `OPTIONS`, for CORS preflights.
+    pub cors_methods: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -147,3 +205,23 @@ pub const SECURITY_HEADERS: &[(&str, &str)] = &[
     ),
     ("X-Permitted-Cross-Domain-Policies", "none"),
 ];
+
+/// Request headers a cross-origin caller may send.
+pub const CORS_ALLOW_HEADERS: &str = "Authorization, Content-Type";
+/// Signature algorithms the `jwt` provider accepts (asymmetric only).
+pub const JWT_ALGORITHMS: &[&str] = &[
+    "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA",
+];
+/// The default body limit, in bytes.
+pub const DEFAULT_BODY_BYTES: u64 = 100_000;
+/// Netlify's buffered body limit is 6 MB; no target accepts more.
+pub const MAX_BODY_BYTES: u64 = 6_000_000;
+
+/// `1` rather than `1.0` for whole numbers, so generated code reads as written in the spec.
+fn whole_if_whole<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => s.serialize_i64(*x as i64),
+        Some(x) => s.serialize_f64(*x),
+        None => s.serialize_none(),
+    }
+}

@@ -21,6 +21,8 @@ pub struct Spec {
     pub auth: Option<AuthSpec>,
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
+    pub cors: Option<CorsSpec>,
+    pub limits: Option<LimitsSpec>,
     #[serde(default)]
     pub resources: BTreeMap<String, ResourceSpec>,
     #[serde(default)]
@@ -30,6 +32,35 @@ pub struct Spec {
 #[derive(Debug, Default, Deserialize)]
 pub struct AuthSpec {
     pub provider: Option<String>,
+    /// `jwt`: the token's required `iss`; a value, or `env:NAME` to read it at run time.
+    pub issuer: Option<String>,
+    /// `jwt`: the token's required `aud`; a value or `env:NAME`.
+    pub audience: Option<String>,
+    /// `jwt`: where the signing keys are published; a URL or `env:NAME`.
+    pub jwks_url: Option<String>,
+    /// `jwt`: accepted signature algorithms (default `[RS256]`).
+    pub algorithms: Option<Vec<String>>,
+    /// `jwt`: the claim holding the user's roles, dotted for nested claims (default `roles`).
+    pub roles_claim: Option<String>,
+    /// `jwt`: how far the clocks may disagree on `exp`/`nbf` (default 30).
+    pub clock_skew_seconds: Option<u64>,
+}
+
+/// Cross-origin access: absent means same-origin only (no `Access-Control-*` headers at all).
+#[derive(Debug, Default, Deserialize)]
+pub struct CorsSpec {
+    /// Exact origins allowed to call the API, e.g. `https://app.example.com`.
+    pub origins: Option<Vec<String>>,
+    /// Let browsers send cookies and credentials (default false).
+    pub credentials: Option<bool>,
+    /// How long browsers may cache a preflight (default 600).
+    pub max_age_seconds: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LimitsSpec {
+    /// The largest request body accepted, in bytes after decoding (default 100000).
+    pub body_bytes: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -2,14 +2,19 @@
 // platform's request into `request` and the result back into the platform's response. ----
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
-// Names a handler cannot set: the shared headers, the request id, and headers that advertise the
-// server's software.
+// Names a handler cannot set: the shared headers, the request id, CORS and Vary (the dispatcher's),
+// and headers that advertise the server's software.
 const PROTECTED_HEADERS = new Set(
-  [...Object.keys(securityHeaders), 'X-Request-Id', 'Server', 'X-Powered-By'].map((h) => h.toLowerCase()),
+  [...Object.keys(securityHeaders), 'X-Request-Id', 'Vary', 'Server', 'X-Powered-By'].map((h) => h.toLowerCase()),
 );
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+// Path parameters: what ids and slugs are made of. Anything else is refused before a handler sees it.
+const PARAM = /^[A-Za-z0-9._~-]{1,128}$/;
+// Keys that reach Object.prototype when merged into a plain object.
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const JSON_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json$/;
 
 /** A header value from a handler: a string, or an array of strings for a repeated header. */
 function headerValue(name, value) {
@@ -21,15 +26,32 @@ function headerValue(name, value) {
 }
 
 /**
- * A JSON response with the shared headers. `body === undefined` sends no body. Header values are
- * strings, or arrays of strings for a repeated header such as Set-Cookie.
+ * A JSON response: the shared headers, then the dispatcher's own (`fixed`: CORS, Allow, ...), then
+ * a handler's (`extra`), which cannot replace a protected one. `body === undefined` sends no body.
+ * Header values are strings, or arrays of strings for a repeated header such as Set-Cookie.
  */
-function reply(status, body, requestId, extraHeaders) {
-  const headers = { ...securityHeaders, 'X-Request-Id': requestId };
-  for (const [name, value] of Object.entries(extraHeaders || {})) {
-    if (!PROTECTED_HEADERS.has(name.toLowerCase())) headers[name] = headerValue(name, value);
+function reply(status, body, requestId, fixed, extra) {
+  const headers = { ...securityHeaders, 'X-Request-Id': requestId, ...fixed };
+  for (const [name, value] of Object.entries(extra || {})) {
+    const lower = name.toLowerCase();
+    if (!PROTECTED_HEADERS.has(lower) && !lower.startsWith('access-control-')) headers[name] = headerValue(name, value);
   }
   return { status, headers, body: body === undefined ? '' : JSON.stringify(body) };
+}
+
+/**
+ * CORS response headers for a request's Origin: none for a same-origin API; `Vary: Origin` and, for
+ * an allowed origin only, the allow headers. Never `*`, never `null`.
+ */
+function corsHeaders(origin) {
+  if (!CORS.enabled) return {};
+  const headers = { Vary: 'Origin' };
+  if (typeof origin === 'string' && CORS.origins.includes(origin)) {
+    headers['Access-Control-Allow-Origin'] = origin;
+    headers['Access-Control-Expose-Headers'] = 'X-Request-Id';
+    if (CORS.credentials) headers['Access-Control-Allow-Credentials'] = 'true';
+  }
+  return headers;
 }
 
 /**
@@ -81,6 +103,73 @@ function lowerCaseKeys(object) {
   return out;
 }
 
+/** Problems of one value against a field rule; empty when it is valid. */
+function valueProblems(rule, value, type = rule.type) {
+  const count = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  switch (type) {
+    case 'string': {
+      if (typeof value !== 'string') return ['expected a string'];
+      const length = [...value].length;
+      if (rule.min_length != null && length < rule.min_length) return [`at least ${count(rule.min_length, 'character')}`];
+      if (rule.max_length != null && length > rule.max_length) return [`at most ${count(rule.max_length, 'character')}`];
+      return [];
+    }
+    case 'integer':
+    case 'number': {
+      if (type === 'integer' ? !Number.isSafeInteger(value) : typeof value !== 'number' || !Number.isFinite(value)) {
+        return [type === 'integer' ? 'expected an integer' : 'expected a number'];
+      }
+      if (rule.min != null && value < rule.min) return [`at least ${rule.min}`];
+      if (rule.max != null && value > rule.max) return [`at most ${rule.max}`];
+      return [];
+    }
+    case 'boolean':
+      return typeof value === 'boolean' ? [] : ['expected true or false'];
+    case 'array': {
+      if (!Array.isArray(value)) return ['expected an array'];
+      if (rule.min_items != null && value.length < rule.min_items) return [`at least ${count(rule.min_items, 'item')}`];
+      if (rule.max_items != null && value.length > rule.max_items) return [`at most ${count(rule.max_items, 'item')}`];
+      const out = [];
+      value.forEach((item, i) => {
+        for (const p of valueProblems({}, item, rule.items)) out.push(`item ${i}: ${p}`);
+      });
+      return out;
+    }
+    default:
+      return [`unknown type ${type}`];
+  }
+}
+
+/** `[{ field, problem }]` for a body against a resource's fields: required, types, bounds, no unknown fields. */
+function bodyProblems(schema, body) {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return [{ field: '', problem: 'expected a JSON object' }];
+  }
+  const problems = [];
+  for (const key of Object.keys(body)) {
+    if (!Object.prototype.hasOwnProperty.call(schema, key)) problems.push({ field: key, problem: 'unknown field' });
+  }
+  for (const [field, rule] of Object.entries(schema)) {
+    const value = Object.prototype.hasOwnProperty.call(body, field) ? body[field] : undefined;
+    if (value === undefined || value === null) {
+      if (rule.required) problems.push({ field, problem: 'required' });
+      continue;
+    }
+    for (const problem of valueProblems(rule, value)) problems.push({ field, problem });
+  }
+  return problems.sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0));
+}
+
+/** JSON.parse that refuses prototype keys at any depth. */
+function parseJson(text) {
+  let forbidden = false;
+  const value = JSON.parse(text, (key, v) => {
+    if (FORBIDDEN_KEYS.has(key)) forbidden = true;
+    return v;
+  });
+  return { value, forbidden };
+}
+
 /**
  * Handles one request: `{ method, path, headers, query, body, requestId, platform }`, where `body` is
  * the decoded text or null and `platform` holds what the handlers may need from the platform.
@@ -88,8 +177,10 @@ function lowerCaseKeys(object) {
  */
 async function dispatch(request) {
   const requestId = REQUEST_ID.test(request.requestId || '') ? request.requestId : crypto.randomUUID();
+  const headers = lowerCaseKeys(request.headers);
+  const cors = corsHeaders(headers.origin);
   try {
-    return await handle(request, requestId);
+    return await handle(request, headers, requestId, cors);
   } catch (err) {
     console.error(JSON.stringify({
       level: 'error',
@@ -98,40 +189,62 @@ async function dispatch(request) {
       path: request.path,
       error: err && err.stack ? String(err.stack) : String(err),
     }));
-    return reply(500, { error: 'internal_error', requestId }, requestId);
+    return reply(500, { error: 'internal_error', requestId }, requestId, cors);
   }
 }
 
-async function handle(request, requestId) {
+async function handle(request, headers, requestId, cors) {
+  const fail = (status, body, more) => reply(status, body, requestId, { ...cors, ...more });
   const method = String(request.method || '').toUpperCase();
   const segments = pathSegments(request.path);
-  if (segments === false) return reply(400, { error: 'bad_path' }, requestId);
+  if (segments === false) return fail(400, { error: 'bad_path' });
   const found = segments && matchRoute(segments);
-  if (!found) return reply(404, { error: 'not_found' }, requestId);
+  if (!found) return fail(404, { error: 'not_found' });
   const { route, params } = found;
-  if (method === 'OPTIONS') return reply(204, undefined, requestId, { Allow: route.allow });
-  const operation = Object.prototype.hasOwnProperty.call(route.methods, method) ? route.methods[method] : undefined;
-  if (!operation) {
-    return reply(405, { error: 'method_not_allowed' }, requestId, { Allow: route.allow });
-  }
 
-  const headers = lowerCaseKeys(request.headers);
+  // Preflight: answered before auth. Only an allowed origin gets the Access-Control-Allow-* headers.
+  if (method === 'OPTIONS') {
+    const preflight = { Allow: route.allow };
+    if (cors['Access-Control-Allow-Origin'] && headers['access-control-request-method']) {
+      preflight['Access-Control-Allow-Methods'] = route.corsMethods;
+      preflight['Access-Control-Allow-Headers'] = CORS.allowHeaders;
+      preflight['Access-Control-Max-Age'] = String(CORS.maxAge);
+    }
+    return fail(204, undefined, preflight);
+  }
+  const operation = Object.prototype.hasOwnProperty.call(route.methods, method) ? route.methods[method] : undefined;
+  if (!operation) return fail(405, { error: 'method_not_allowed' }, { Allow: route.allow });
+
   const user = await authenticate({ headers, platform: request.platform });
   if (!operation.public) {
-    if (!user) {
-      return reply(401, { error: 'unauthorized' }, requestId, { 'WWW-Authenticate': 'Bearer' });
-    }
+    if (!user) return fail(401, { error: 'unauthorized' }, { 'WWW-Authenticate': 'Bearer' });
     if (operation.roles.length > 0 && !operation.roles.some((role) => user.roles.includes(role))) {
-      return reply(403, { error: 'forbidden' }, requestId);
+      return fail(403, { error: 'forbidden' });
     }
+  }
+  for (const value of Object.values(params)) {
+    if (!PARAM.test(value)) return fail(400, { error: 'invalid_param' });
   }
 
   let body = null;
-  if (BODY_METHODS.has(method) && request.body != null && request.body !== '') {
-    try {
-      body = JSON.parse(request.body);
-    } catch {
-      return reply(400, { error: 'invalid_json' }, requestId);
+  if (BODY_METHODS.has(method)) {
+    const text = request.body;
+    if (text != null && text !== '') {
+      if (Buffer.byteLength(text, 'utf8') > LIMITS.bodyBytes) return fail(413, { error: 'payload_too_large' });
+      const type = String(headers['content-type'] || '').split(';')[0].trim().toLowerCase();
+      if (!JSON_TYPE.test(type)) return fail(415, { error: 'unsupported_media_type' });
+      let parsed;
+      try {
+        parsed = parseJson(text);
+      } catch {
+        return fail(400, { error: 'invalid_json' });
+      }
+      if (parsed.forbidden) return fail(400, { error: 'forbidden_key' });
+      body = parsed.value;
+    }
+    if (operation.schema) {
+      const problems = bodyProblems(operation.schema, body);
+      if (problems.length > 0) return fail(422, { error: 'validation_failed', problems });
     }
   }
 
@@ -145,7 +258,7 @@ async function handle(request, requestId) {
     requestId,
     ...request.platform,
   });
-  if (result === undefined || result === null) return reply(204, undefined, requestId);
+  if (result === undefined || result === null) return fail(204, undefined);
   if (typeof result !== 'object' || Array.isArray(result)) {
     throw new TypeError(`operation ${operation.name} must return { status, body, headers } or nothing`);
   }
@@ -157,5 +270,5 @@ async function handle(request, requestId) {
     throw new TypeError(`operation ${operation.name} returned headers that are not an object`);
   }
   const noBody = status === 204 || status === 304;
-  return reply(status, noBody ? undefined : result.body, requestId, result.headers);
+  return reply(status, noBody ? undefined : result.body, requestId, cors, result.headers);
 }

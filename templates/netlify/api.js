@@ -2,9 +2,10 @@
 {{ m.owned("//", api) }}
 //
 // The one function every API request reaches (netlify.toml sends {{ api.base_path }}/* here). In order:
-// unknown paths 404, known paths with another method 405 + Allow, OPTIONS 204, auth (401/403),
-// JSON body (400), then the operation's handler; any error thrown becomes a 500 whose body holds
-// only a request id. Every response carries the shared headers of _shared/headers.js.
+// bad paths 400, unknown paths 404, OPTIONS 204 (CORS preflight), other methods 405 + Allow, auth
+// (401/403), path parameters (400), the JSON body (413/415/400) and its fields (422), then the
+// operation's handler; any error thrown becomes a 500 whose body holds only a request id. Every
+// response carries the shared headers of _shared/headers.js (and the CORS headers, if any).
 'use strict';
 
 const crypto = require('node:crypto');
@@ -18,10 +19,33 @@ const {{ op.name.camel }} = require('./api-methods/{{ op.stem }}.js');
 // The function's own path, then the public path behind the redirect (event.path keeps it).
 const MOUNTS = ['/.netlify/functions/api', {{ api.base_path|js }}];
 
-// Each operation: its handler, whether it runs without a user, and the roles it needs (any one).
+// Cross-origin callers{% if api.cors.enabled %}: exactly these origins{% else %}: none (same-origin API, no Access-Control-* headers){% endif %}.
+const CORS = {
+  enabled: {{ api.cors.enabled|js }},
+  origins: {{ api.cors.origins|js }},
+  credentials: {{ api.cors.credentials|js }},
+  maxAge: {{ api.cors.max_age_seconds|js }},
+  allowHeaders: {{ api.cors.allow_headers|js }},
+};
+
+const LIMITS = { bodyBytes: {{ api.limits.body_bytes|js }} };
+
+// The fields of each resource: what create and update bodies are validated against.
+const SCHEMAS = {
+{% for r in api.resources %}
+  {{ r.name.spec|js }}: {
+{% for f in r.fields %}
+    {{ f.name|js }}: {{ f|js }},
+{% endfor %}
+  },
+{% endfor %}
+};
+
+// Each operation: its handler, whether it runs without a user, the roles it needs (any one), and
+// the schema its body must match.
 const OPERATIONS = {
 {% for op in api.operations %}
-  {{ op.name.camel }}: { name: {{ op.name.camel|js }}, run: {{ op.name.camel }}, public: {{ op.public|js }}, roles: {{ op.roles|js }} },
+  {{ op.name.camel }}: { name: {{ op.name.camel|js }}, run: {{ op.name.camel }}, public: {{ op.public|js }}, roles: {{ op.roles|js }}, schema: {% if op.body_resource %}SCHEMAS[{{ op.body_resource|js }}]{% else %}null{% endif %} },
 {% endfor %}
 };
 
@@ -32,6 +56,7 @@ const ROUTES = [
     path: {{ route.path|js }},
     segments: [{% for s in route.segments %}{% if s.param %}{ param: {{ s.param|js }} }{% else %}{{ s.literal|js }}{% endif %}{% if not loop.last %}, {% endif %}{% endfor %}],
     allow: {{ route.allow|js }},
+    corsMethods: {{ route.cors_methods|js }},
     methods: { {% for m in route.methods %}{{ m.method }}: OPERATIONS.{{ m.operation }}{% if not loop.last %}, {% endif %}{% endfor %} },
   },
 {% endfor %}
