@@ -142,6 +142,14 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         dir: PathBuf,
     },
+    /// Print the OpenAPI 3.1 document of the API (the project also ships it as openapi.json)
+    #[command(
+        after_help = "Examples:\n  scaffold openapi > openapi.json\n  scaffold openapi --spec specs/bookclub.yaml"
+    )]
+    Openapi {
+        #[command(flatten)]
+        project: ProjectArgs,
+    },
     /// List the platforms scaffold generates for
     #[command(after_help = "Example:\n  scaffold targets")]
     Targets,
@@ -287,6 +295,21 @@ fn execute(command: Command) -> Result<u8, Error> {
                 FailOn::Never => false,
             });
             Ok(u8::from(fails))
+        }
+        Command::Openapi { project } => {
+            let project = open(&project)?;
+            let input = Input {
+                spec_file: &project.spec_file,
+                spec: &project.spec,
+                target: project.target.as_deref(),
+                templates: &project.templates,
+            };
+            let (model, _, _) = crate::model(&input)?;
+            print!(
+                "{}",
+                String::from_utf8_lossy(&crate::openapi::render(&model))
+            );
+            Ok(0)
         }
         Command::Targets => {
             for (name, desc) in Templates::builtin().targets()? {

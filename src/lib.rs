@@ -12,6 +12,7 @@ pub mod lock;
 pub mod lower;
 pub mod model;
 pub mod naming;
+pub mod openapi;
 pub mod plan;
 pub mod project;
 pub mod render;
@@ -77,6 +78,11 @@ pub struct Generated {
 pub fn generate(input: &Input) -> Result<Generated, Error> {
     let (model, target, desc) = model(input)?;
     let mut tree = render::render(&model, &target, &desc, input.templates)?;
+    tree.insert(
+        tree::RelPath::new("openapi.json").map_err(Error::Template)?,
+        target::Class::Owned,
+        openapi::render(&model),
+    )?;
     let attributes = tree.gitattributes(input.spec_file);
     tree.insert(
         tree::RelPath::new(".gitattributes").map_err(Error::Template)?,

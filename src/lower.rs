@@ -615,6 +615,57 @@ fn lower_headers(l: &mut Lowerer, spec: &Spec) -> Vec<Header> {
             );
             continue;
         }
+        if lower == "content-type"
+            || lower == "x-request-id"
+            || lower == "vary"
+            || lower == "allow"
+            || lower == "www-authenticate"
+            || lower.starts_with("access-control-")
+        {
+            l.err(
+                Diagnostic::new(
+                    format!("header `{name}` is set by the dispatcher"),
+                    l.key(&path),
+                )
+                .expected("a header the dispatcher does not manage")
+                .help(if lower.starts_with("access-control-") {
+                    "remove this entry; cross-origin access is configured with `cors:`"
+                } else {
+                    "remove this entry"
+                }),
+            );
+            continue;
+        }
+        if lower == "server" || lower == "x-powered-by" {
+            l.err(
+                Diagnostic::new(
+                    format!("header `{name}` advertises the server's software"),
+                    l.key(&path),
+                )
+                .expected("no `Server` or `X-Powered-By` header")
+                .help("remove this entry"),
+            );
+            continue;
+        }
+        // `null` removes a shared header.
+        let Some(value) = value else {
+            let before = headers.len();
+            headers.retain(|h| !h.name.eq_ignore_ascii_case(name));
+            if headers.len() == before {
+                l.err(
+                    Diagnostic::new(
+                        format!("header `{name}` is not a shared header, so it cannot be removed"),
+                        l.value(&path),
+                    )
+                    .expected(format!(
+                        "`null` only for a shared header: {}",
+                        one_of(&SECURITY_HEADERS.iter().map(|h| h.0).collect::<Vec<_>>())
+                    ))
+                    .help("remove this entry"),
+                );
+            }
+            continue;
+        };
         if value
             .chars()
             .any(|c| !(c == ' ' || c == '\t' || c.is_ascii_graphic()))
@@ -622,15 +673,18 @@ fn lower_headers(l: &mut Lowerer, spec: &Spec) -> Vec<Header> {
         {
             l.err(
                 Diagnostic::new(format!("invalid value for header `{name}`"), l.value(&path))
-                    .expected("a non-empty value of printable ASCII on one line"),
+                    .expected("a non-empty value of printable ASCII on one line, or `null` to remove the header"),
             );
             continue;
         }
-        if lower == "content-type" {
+        if lower == "x-xss-protection" && value.trim() != "0" {
             l.err(
-                Diagnostic::new("header `Content-Type` cannot be overridden", l.key(&path))
-                    .expected("another header; every response of the API is JSON")
-                    .help("remove this entry"),
+                Diagnostic::new(
+                    "`X-XSS-Protection` other than `0` re-enables a filter that leaks data",
+                    l.value(&path),
+                )
+                .expected("`0`, or no such header (the default)")
+                .help("rely on `Content-Security-Policy` instead"),
             );
             continue;
         }

@@ -19,8 +19,9 @@ pub struct Spec {
     pub target: Option<String>,
     pub base_path: Option<String>,
     pub auth: Option<AuthSpec>,
+    /// Shared response headers to add or override; `null` removes one.
     #[serde(default)]
-    pub headers: BTreeMap<String, String>,
+    pub headers: BTreeMap<String, Option<String>>,
     pub cors: Option<CorsSpec>,
     pub limits: Option<LimitsSpec>,
     #[serde(default)]

@@ -1,0 +1,250 @@
+//! The API as an OpenAPI 3.1 document, from the model: paths, parameters, request and response
+//! schemas from the fields, the security scheme, and every error response the dispatcher can send.
+//! Pure; keys come out sorted, so the output is deterministic.
+
+use serde_json::{json, Map, Value};
+
+use crate::model::{Field, Model, Operation, Resource};
+
+/// The pattern every path parameter must match (the dispatcher answers 400 otherwise).
+pub const PARAM_PATTERN: &str = "^[A-Za-z0-9._~-]{1,128}$";
+
+fn field_schema(f: &Field, nullable: bool) -> Value {
+    let mut s = Map::new();
+    let ty = match f.ty.as_str() {
+        "array" => {
+            let mut items = Map::new();
+            items.insert("type".into(), json!(f.items.clone().unwrap_or_default()));
+            s.insert("items".into(), Value::Object(items));
+            "array"
+        }
+        other => other,
+    };
+    s.insert(
+        "type".into(),
+        if nullable {
+            json!([ty, "null"])
+        } else {
+            json!(ty)
+        },
+    );
+    let mut put = |k: &str, v: Option<Value>| {
+        if let Some(v) = v {
+            s.insert(k.into(), v);
+        }
+    };
+    put("minLength", f.min_length.map(Value::from));
+    put("maxLength", f.max_length.map(Value::from));
+    put("minItems", f.min_items.map(Value::from));
+    put("maxItems", f.max_items.map(Value::from));
+    let num = |v: f64| {
+        if f.ty == "integer" {
+            json!(v as i64)
+        } else {
+            json!(v)
+        }
+    };
+    put("minimum", f.min.map(num));
+    put("maximum", f.max.map(num));
+    Value::Object(s)
+}
+
+/// What create and update accept: the fields, no others.
+fn input_schema(r: &Resource) -> Value {
+    let props: Map<String, Value> = r
+        .fields
+        .iter()
+        .map(|f| (f.name.clone(), field_schema(f, !f.required)))
+        .collect();
+    let required: Vec<&str> = r
+        .fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| f.name.as_str())
+        .collect();
+    json!({ "type": "object", "properties": props, "required": required, "additionalProperties": false })
+}
+
+/// What reads return: the fields plus a server-made `id`; handlers may add more (timestamps).
+fn item_schema(r: &Resource) -> Value {
+    let mut props: Map<String, Value> = r
+        .fields
+        .iter()
+        .map(|f| (f.name.clone(), field_schema(f, !f.required)))
+        .collect();
+    props.insert("id".into(), json!({ "type": "string" }));
+    let mut required = vec!["id"];
+    required.extend(
+        r.fields
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| f.name.as_str()),
+    );
+    json!({ "type": "object", "properties": props, "required": required })
+}
+
+fn error(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } }
+    })
+}
+
+fn operation(model: &Model, op: &Operation) -> Value {
+    let resource = op
+        .resource
+        .as_ref()
+        .and_then(|r| model.resources.iter().find(|x| x.name.spec == r.spec));
+    let item_ref =
+        resource.map(|r| json!({ "$ref": format!("#/components/schemas/{}", r.name.pascal) }));
+    let mut responses = Map::new();
+    let ok = |status: &str, description: &str, schema: Option<Value>| {
+        let mut v = json!({ "description": description });
+        if let Some(s) = schema {
+            v["content"] = json!({ "application/json": { "schema": s } });
+        }
+        (status.to_string(), v)
+    };
+    let (status, response) = match (op.kind.as_str(), &item_ref) {
+        ("list", Some(item)) => ok(
+            "200",
+            "The caller's items",
+            Some(json!({ "type": "array", "items": item })),
+        ),
+        ("create", Some(item)) => ok("201", "Created", Some(item.clone())),
+        ("read" | "update", Some(item)) => ok("200", "The item", Some(item.clone())),
+        ("delete", _) => ok("204", "Deleted", None),
+        _ => ok("200", "OK", Some(json!({}))),
+    };
+    responses.insert(status, response);
+    responses.insert(
+        "400".into(),
+        error("Malformed path, path parameter or JSON body"),
+    );
+    if !op.public {
+        responses.insert("401".into(), error("No valid bearer token"));
+    }
+    if !op.roles.is_empty() {
+        responses.insert(
+            "403".into(),
+            error("The user has none of the required roles"),
+        );
+    }
+    if !op.params.is_empty() {
+        responses.insert("404".into(), error("No such item (or not the caller's)"));
+    }
+    if op.takes_body {
+        responses.insert("413".into(), error("Body larger than the limit"));
+        responses.insert("415".into(), error("Body is not JSON"));
+        responses.insert("422".into(), json!({
+            "description": "Body does not match the fields",
+            "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ValidationError" } } }
+        }));
+    }
+    responses.insert(
+        "500".into(),
+        error("Unexpected error; the body holds only a request id"),
+    );
+    responses.insert("501".into(), error("The handler is not written yet"));
+
+    let params: Vec<Value> = op
+        .params
+        .iter()
+        .map(|p| json!({ "name": p, "in": "path", "required": true, "schema": { "type": "string", "pattern": PARAM_PATTERN } }))
+        .collect();
+    let mut v = json!({
+        "operationId": op.name.camel,
+        "summary": op.summary,
+        "tags": [op.resource.as_ref().map(|r| r.spec.clone()).unwrap_or_else(|| "routes".to_string())],
+        "responses": responses,
+        "security": if op.public { json!([]) } else { json!([{ "bearerAuth": [] }]) },
+    });
+    if !params.is_empty() {
+        v["parameters"] = Value::Array(params);
+    }
+    if let (Some(r), Some(_)) = (op.body_resource.as_ref(), resource) {
+        v["requestBody"] = json!({
+            "required": true,
+            "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{}Input", pascal_of(r, model)) } } }
+        });
+    } else if op.takes_body {
+        v["requestBody"] =
+            json!({ "required": false, "content": { "application/json": { "schema": {} } } });
+    }
+    v
+}
+
+fn pascal_of(resource: &str, model: &Model) -> String {
+    model
+        .resources
+        .iter()
+        .find(|r| r.name.spec == resource)
+        .map(|r| r.name.pascal.clone())
+        .unwrap_or_default()
+}
+
+/// The OpenAPI 3.1 document of the API.
+pub fn document(model: &Model) -> Value {
+    let mut paths = Map::new();
+    for route in &model.routes {
+        let mut item = Map::new();
+        for m in &route.methods {
+            let op = model
+                .operations
+                .iter()
+                .find(|o| o.name.camel == m.operation)
+                .expect("routes name operations");
+            item.insert(m.method.to_ascii_lowercase(), operation(model, op));
+        }
+        paths.insert(route.path.clone(), Value::Object(item));
+    }
+    let mut schemas = Map::new();
+    for r in &model.resources {
+        schemas.insert(r.name.pascal.clone(), item_schema(r));
+        schemas.insert(format!("{}Input", r.name.pascal), input_schema(r));
+    }
+    schemas.insert(
+        "Error".into(),
+        json!({
+            "type": "object",
+            "required": ["error"],
+            "properties": { "error": { "type": "string" }, "requestId": { "type": "string" } }
+        }),
+    );
+    schemas.insert(
+        "ValidationError".into(),
+        json!({
+            "type": "object",
+            "required": ["error", "problems"],
+            "properties": {
+                "error": { "const": "validation_failed" },
+                "problems": { "type": "array", "items": {
+                    "type": "object",
+                    "required": ["field", "problem"],
+                    "properties": { "field": { "type": "string" }, "problem": { "type": "string" } }
+                } }
+            }
+        }),
+    );
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": model.name.spec,
+            "version": "0.1.0",
+            "description": format!("Generated by scaffold from {}.", model.spec_file)
+        },
+        "servers": [{ "url": model.base_path }],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": { "bearerAuth": { "type": "http", "scheme": "bearer", "bearerFormat": "JWT" } }
+        }
+    })
+}
+
+/// The document as the bytes of `openapi.json`.
+pub fn render(model: &Model) -> Vec<u8> {
+    let mut text = serde_json::to_string_pretty(&document(model)).expect("a document serialises");
+    text.push('\n');
+    text.into_bytes()
+}
