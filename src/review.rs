@@ -78,10 +78,65 @@ pub fn review(old: &Model, new: &Model) -> Vec<Change> {
             ),
         ));
     }
+    if old.auth.provider == new.auth.provider && old.auth.jwt != new.auth.jwt {
+        out.push(Change::new(
+            "jwt_settings_changed",
+            true,
+            true,
+            "JWT settings changed (issuer, audience, keys, algorithms, roles claim or clock skew)"
+                .to_string(),
+        ));
+    }
+    cors(old, new, &mut out);
+    if old.limits.body_bytes != new.limits.body_bytes {
+        let lower = new.limits.body_bytes < old.limits.body_bytes;
+        out.push(Change::new(
+            "body_limit_changed",
+            lower,
+            false,
+            format!(
+                "body limit changed from {} to {} bytes",
+                old.limits.body_bytes, new.limits.body_bytes
+            ),
+        ));
+    }
     operations(old, new, &mut out);
     fields(old, new, &mut out);
     headers(old, new, &mut out);
     out
+}
+
+fn cors(old: &Model, new: &Model, out: &mut Vec<Change>) {
+    let (o, n) = (&old.cors, &new.cors);
+    for origin in n.origins.iter().filter(|x| !o.origins.contains(x)) {
+        out.push(Change::new(
+            "cors_origin_added",
+            false,
+            true,
+            format!("CORS widened: origin `{origin}` may now call the API"),
+        ));
+    }
+    for origin in o.origins.iter().filter(|x| !n.origins.contains(x)) {
+        out.push(Change::new(
+            "cors_origin_removed",
+            true,
+            false,
+            format!("CORS narrowed: origin `{origin}` may no longer call the API"),
+        ));
+    }
+    if o.credentials != n.credentials {
+        let (kind, breaking, security, what) = if n.credentials {
+            ("cors_credentials_allowed", false, true, "now allowed")
+        } else {
+            ("cors_credentials_refused", true, false, "no longer allowed")
+        };
+        out.push(Change::new(
+            kind,
+            breaking,
+            security,
+            format!("CORS credentials (cookies) {what}"),
+        ));
+    }
 }
 
 fn operations(old: &Model, new: &Model, out: &mut Vec<Change>) {

@@ -54,6 +54,9 @@ fn every_kind_of_change() {
         "header_removed",
         "header_changed",
         "header_added",
+        "cors_origin_added",
+        "cors_credentials_allowed",
+        "body_limit_changed",
     ] {
         assert!(kinds.contains(kind), "no `{kind}` in {kinds:?}");
     }
