@@ -1,13 +1,14 @@
 {% import "_shared/macros.j2" as m %}
 {{ m.handler("//", api, op, file) }}
 //
-// The dispatcher (api.js) calls this after routing, auth and JSON parsing, with:
+// The dispatcher (api.js) calls this after routing, auth, and checking the JSON body, with:
 //   user       the signed-in user `{ id, email, roles, claims }` (`id` is the token's `sub`),
 //              or null on a public operation without a token
 //   params     path parameters{% for p in op.params %} `params.{{ p }}`{% endfor %}
 
 //   query      query string parameters, as strings
-//   body       the parsed JSON body (POST, PUT, PATCH), else null
+//   body       the parsed JSON body (POST, PUT, PATCH), else null; on create and update it has
+//              already been validated against the resource's fields (no unknown fields)
 //   headers    request headers, names in lower case
 //   requestId  this request's id, also sent as `X-Request-Id`
 //   event, context  Netlify's raw event and context
