@@ -659,7 +659,13 @@ fn lower_headers(l: &mut Lowerer, spec: &Spec) -> Vec<Header> {
                     )
                     .expected(format!(
                         "`null` only for a shared header: {}",
-                        one_of(&SECURITY_HEADERS.iter().map(|h| h.0).collect::<Vec<_>>())
+                        one_of(
+                            &SECURITY_HEADERS
+                                .iter()
+                                .map(|h| h.0)
+                                .filter(|h| *h != "Content-Type")
+                                .collect::<Vec<_>>(),
+                        )
                     ))
                     .help("remove this entry"),
                 );
