@@ -1,26 +1,33 @@
 //! Runs the Node tests of the generated Netlify dispatcher.
 //!
-//! Generates a project from `specs/bookclub.yaml` with the crate's binary, copies
-//! `tests/node/overlay/` over it (handlers that echo, throw, add headers, return nothing),
-//! checks the syntax of every `.js` file with `node --check`, then runs
-//! `node --test tests/node/netlify-dispatcher.test.js` with `PROJECT_DIR` set.
+//! 1. `specs/bookclub.yaml` (Netlify Identity, no CORS): generates a project with the crate's
+//!    binary, copies `tests/node/overlay/` over it (handlers that echo, throw, add headers, return
+//!    nothing), checks the syntax of every `.js` file with `node --check`, then runs
+//!    `node --test tests/node/netlify-dispatcher.test.js` with `PROJECT_DIR` set.
+//! 2. `specs/jwt-cors.yaml` (JWT with jose + JWKS, CORS, a small body limit): installs the pinned
+//!    `jose` (`tests/node/install-jose.sh`, into the per-user cache), generates the project, copies
+//!    `tests/node/overlay-jwt/` over it, links `<project>/node_modules` to the jose install, checks
+//!    the syntax, then runs `node --test tests/node/netlify-jwt-cors.test.js`.
 //!
-//! Needs `node` (>= 20) on PATH: without it the test FAILS, it does not skip.
+//! Needs `node` (>= 20) on PATH, and `npm` for the second: without them the tests FAIL, they do
+//! not skip.
 
 mod common;
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{js_files, manifest_dir, output_text, project_with_overlay, require_node};
+use common::{
+    js_files, manifest_dir, output_text, project_with_overlay, project_with_overlay_dir,
+    require_node, require_npm,
+};
 
-#[test]
-fn generated_netlify_dispatcher_passes_node_tests() {
-    let node_version = require_node();
-    let root = manifest_dir();
-    let (_tmp, project) = project_with_overlay("specs/bookclub.yaml");
+/// The jose version `tests/node/install-jose.sh` installs; the generated package.json must pin it.
+const JOSE_VERSION: &str = "6.2.18";
 
-    // 3. Every JavaScript file of the project must parse.
-    let files = js_files(&project);
+/// `node --check` on every JavaScript file of the project (node_modules excluded).
+fn assert_syntax(project: &Path) {
+    let files = js_files(project);
     assert!(
         files
             .iter()
@@ -37,7 +44,7 @@ fn generated_netlify_dispatcher_passes_node_tests() {
         if !out.status.success() {
             syntax_errors.push(format!(
                 "{}:\n{}",
-                file.strip_prefix(&project).unwrap_or(file).display(),
+                file.strip_prefix(project).unwrap_or(file).display(),
                 output_text(&out)
             ));
         }
@@ -48,16 +55,36 @@ fn generated_netlify_dispatcher_passes_node_tests() {
         syntax_errors.len(),
         syntax_errors.join("\n")
     );
+}
 
-    // 4. The dispatcher tests.
-    let test_file = root.join("tests/node/netlify-dispatcher.test.js");
+/// The number after `pass` in the spec reporter's summary (`ℹ pass 123`), 0 when absent.
+fn passed_count(stdout: &str) -> u32 {
+    stdout
+        .lines()
+        .find_map(|line| {
+            line.trim_start_matches(['ℹ', '#', ' '])
+                .strip_prefix("pass ")
+        })
+        .and_then(|n| n.trim().parse::<u32>().ok())
+        .unwrap_or(0)
+}
+
+/// Runs `node --test` on `test_file` (relative to the repository) against `project`; fails unless
+/// every test passed and at least `min_passed` ran (a guard against a run that passes because it
+/// ran nothing).
+fn run_node_suite(test_file: &str, project: &Path, node_version: &str, min_passed: u32) {
+    let root = manifest_dir();
+    let test_file = root.join(test_file);
     let out = Command::new("node")
         .arg("--test")
         .arg("--test-reporter=spec")
         .arg(&test_file)
         .current_dir(&root)
-        .env("PROJECT_DIR", &project)
+        .env("PROJECT_DIR", project)
         .env_remove("NODE_OPTIONS")
+        .env_remove("JWT_ISSUER")
+        .env_remove("JWT_AUDIENCE")
+        .env_remove("JWT_JWKS_URL")
         .output()
         .expect("run node --test");
     let text = output_text(&out);
@@ -67,18 +94,98 @@ fn generated_netlify_dispatcher_passes_node_tests() {
         test_file.display(),
         out.status
     );
-    // Guard against a run that passes because it ran nothing.
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let passed = stdout
-        .lines()
-        .find_map(|line| {
-            line.trim_start_matches(['ℹ', '#', ' '])
-                .strip_prefix("pass ")
-        })
-        .and_then(|n| n.trim().parse::<u32>().ok())
-        .unwrap_or(0);
+    let passed = passed_count(&String::from_utf8_lossy(&out.stdout));
     assert!(
-        passed >= 50,
-        "expected the Node suite to run its tests, saw {passed} passing:\n{text}"
+        passed >= min_passed,
+        "expected the Node suite {} to run at least {min_passed} tests, saw {passed} passing:\n{text}",
+        test_file.display()
+    );
+}
+
+/// Installs the pinned jose with `tests/node/install-jose.sh`; returns the node_modules directory.
+fn install_jose() -> PathBuf {
+    let root = manifest_dir();
+    let script = root.join("tests/node/install-jose.sh");
+    let out = Command::new("bash")
+        .arg(&script)
+        .current_dir(&root)
+        .output()
+        .expect("run tests/node/install-jose.sh");
+    assert!(
+        out.status.success(),
+        "{} failed ({}):\n{}",
+        script.display(),
+        out.status,
+        output_text(&out)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let dir = PathBuf::from(stdout.lines().last().unwrap_or("").trim());
+    let manifest = dir.join("jose/package.json");
+    let text = std::fs::read_to_string(&manifest).unwrap_or_else(|e| {
+        panic!(
+            "install-jose.sh printed {dir:?}, but {}: {e}",
+            manifest.display()
+        )
+    });
+    let json: serde_json::Value = serde_json::from_str(&text).expect("jose's package.json");
+    assert_eq!(
+        json["version"], JOSE_VERSION,
+        "install-jose.sh installed another jose"
+    );
+    dir
+}
+
+#[cfg(unix)]
+fn link_dir(target: &Path, link: &Path) {
+    std::os::unix::fs::symlink(target, link)
+        .unwrap_or_else(|e| panic!("symlink {} -> {}: {e}", link.display(), target.display()));
+}
+
+#[cfg(not(unix))]
+fn link_dir(target: &Path, link: &Path) {
+    panic!(
+        "linking {} -> {} needs a Unix symlink; this test runs on Unix only",
+        link.display(),
+        target.display()
+    );
+}
+
+#[test]
+fn generated_netlify_dispatcher_passes_node_tests() {
+    let node_version = require_node();
+    let (_tmp, project) = project_with_overlay("specs/bookclub.yaml");
+    assert_syntax(&project);
+    run_node_suite(
+        "tests/node/netlify-dispatcher.test.js",
+        &project,
+        &node_version,
+        200,
+    );
+}
+
+#[test]
+fn generated_jwt_cors_dispatcher_passes_node_tests() {
+    let node_version = require_node();
+    require_npm();
+    let jose = install_jose();
+    let (_tmp, project) = project_with_overlay_dir("specs/jwt-cors.yaml", "tests/node/overlay-jwt");
+
+    // The project declares the jose the test installs (else the test would run another version).
+    let package: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(project.join("package.json")).expect("generated package.json"),
+    )
+    .expect("generated package.json is JSON");
+    assert_eq!(
+        package["dependencies"]["jose"], JOSE_VERSION,
+        "the generated package.json pins another jose: update JOSE_VERSION here and in tests/node/install-jose.sh"
+    );
+
+    link_dir(&jose, &project.join("node_modules"));
+    assert_syntax(&project);
+    run_node_suite(
+        "tests/node/netlify-jwt-cors.test.js",
+        &project,
+        &node_version,
+        300,
     );
 }

@@ -136,6 +136,74 @@ pub fn project_with_overlay(spec: &str) -> (tempfile::TempDir, PathBuf) {
     (tmp, project)
 }
 
+/// `npm --version`, or a panic that says what is missing (tests that install npm packages FAIL
+/// without npm, they do not skip).
+pub fn require_npm() -> String {
+    match Command::new("npm").arg("--version").output() {
+        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).trim().to_string(),
+        Ok(out) => panic!(
+            "`npm --version` failed ({}): {}{}\nThis test installs pinned npm packages and needs npm on PATH.",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(err) => panic!(
+            "cannot run `npm` ({err}).\nThis test installs pinned npm packages (e.g. jose) and needs npm on PATH; \
+             install it (it comes with Node.js) rather than skipping this test."
+        ),
+    }
+}
+
+/// Like `project_with_overlay`, with the overlay directory `overlay` (relative to the repository)
+/// instead of `tests/node/overlay`: a project generated from `spec` by the crate's binary, each
+/// overlay file copied over a generated file it must replace.
+pub fn project_with_overlay_dir(spec: &str, overlay: &str) -> (tempfile::TempDir, PathBuf) {
+    let root = manifest_dir();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let project = tmp.path().join("proj");
+    let generated = assert_cmd::Command::cargo_bin("scaffold")
+        .expect("the scaffold binary")
+        .current_dir(&root)
+        .arg("new")
+        .arg(&project)
+        .arg("--spec")
+        .arg(root.join(spec))
+        .output()
+        .expect("run scaffold new");
+    assert!(
+        generated.status.success(),
+        "scaffold new failed ({}):\n{}",
+        generated.status,
+        output_text(&generated)
+    );
+    let api = project.join("netlify/functions/api.js");
+    assert!(
+        api.is_file(),
+        "scaffold new did not create {}",
+        api.display()
+    );
+
+    let overlay = root.join(overlay);
+    let stale: Vec<_> = js_files(&overlay)
+        .into_iter()
+        .filter_map(|file| {
+            let relative = file
+                .strip_prefix(&overlay)
+                .expect("under overlay")
+                .to_path_buf();
+            (!project.join(&relative).is_file()).then_some(relative)
+        })
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "overlay files with no generated counterpart (renamed handlers?): {stale:?}"
+    );
+    let copied = copy_tree(&overlay, &project);
+    assert!(!copied.is_empty(), "nothing in {}", overlay.display());
+
+    (tmp, project)
+}
+
 // ---- Driving the CLI ----
 
 pub fn scaffold() -> assert_cmd::Command {
@@ -175,4 +243,43 @@ pub fn stderr(cmd: &mut assert_cmd::Command, code: i32) -> String {
 pub fn stdout(cmd: &mut assert_cmd::Command) -> String {
     let out = cmd.assert().success().get_output().stdout.clone();
     String::from_utf8(out).unwrap()
+}
+
+// ---- Generating without panicking (tests/observatory.rs) ----
+
+/// Runs `scaffold new PROJECT --spec SPEC` with the crate's binary and returns its output, whatever
+/// the exit code (for tests that look at a refusal).
+pub fn scaffold_new_output(spec: &Path, project: &Path) -> Output {
+    assert_cmd::Command::cargo_bin("scaffold")
+        .expect("the scaffold binary")
+        .current_dir(manifest_dir())
+        .env("CI", "true")
+        .arg("new")
+        .arg(project)
+        .arg("--spec")
+        .arg(spec)
+        .output()
+        .expect("run scaffold new")
+}
+
+/// Copies the overlay directory `overlay` over the generated `project`; every overlay file must
+/// replace a generated one (a file the generator no longer creates would never be loaded).
+pub fn overlay_onto(overlay: &Path, project: &Path) {
+    let stale: Vec<_> = js_files(overlay)
+        .into_iter()
+        .filter_map(|file| {
+            let relative = file
+                .strip_prefix(overlay)
+                .expect("under overlay")
+                .to_path_buf();
+            (!project.join(&relative).is_file()).then_some(relative)
+        })
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "overlay files with no generated counterpart in {} (renamed handlers?): {stale:?}",
+        project.display()
+    );
+    let copied = copy_tree(overlay, project);
+    assert!(!copied.is_empty(), "nothing in {}", overlay.display());
 }

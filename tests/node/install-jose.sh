@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Install `jose` (the JWT library the generated auth.js of a `provider: jwt` project imports) for
+# the Node tests, into a per-user cache outside the repository, keyed by exact version:
+#
+#   ${XDG_CACHE_HOME:-$HOME/.cache}/scaffold-e2e/jose-<version>/node_modules/jose
+#
+# Usage: tests/node/install-jose.sh
+#   installs if needed and prints one line: the node_modules directory holding jose. The test links
+#   <project>/node_modules to it, so `import('jose')` in the generated code resolves.
+#
+# The install goes into a temporary directory that is renamed into place only after the installed
+# package reports the expected version, and only then gets its marker file; a directory without the
+# marker is discarded and redone. A lock of its own (bounded wait) keeps concurrent runs from
+# installing at once; the temporary directories are named `.partial-jose-*`, not `.tmp-*`, so that
+# tests/e2e/install-tools.sh (which clears `.tmp-*` under its own lock) never removes one in use.
+# Needs: bash, npm (any version able to talk to the registry), node, flock.
+# shellcheck disable=SC2317  # helper functions are called indirectly
+set -euo pipefail
+exec </dev/null
+
+# Pinned, exact version: the one specs' package.json files pin. Changing it makes a new cache dir.
+JOSE_VERSION="6.2.18"
+
+cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/scaffold-e2e"
+dest="$cache_root/jose-$JOSE_VERSION"
+marker=".scaffold-e2e-installed"
+lock_wait_s=300
+
+log() { printf 'install-jose: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+command -v npm >/dev/null 2>&1 || die "npm not found on PATH"
+command -v node >/dev/null 2>&1 || die "node not found on PATH"
+command -v flock >/dev/null 2>&1 || die "flock not found on PATH (util-linux)"
+mkdir -p "$cache_root"
+
+export CI=true
+export npm_config_yes=true
+export npm_config_audit=false
+export npm_config_fund=false
+export npm_config_update_notifier=false
+export npm_config_progress=false
+export npm_config_loglevel=warn
+
+# check DIR: the package under DIR/node_modules/jose is jose at the pinned version.
+check() {
+    local dir="$1" v
+    v="$(node -p 'require(process.argv[1]).version' "$dir/node_modules/jose/package.json")"
+    [[ "$v" == "$JOSE_VERSION" ]] || { echo "jose reports $v, want $JOSE_VERSION"; return 1; }
+    echo "jose $v"
+}
+
+exec 9>"$cache_root/.install-jose.lock"
+flock -w "$lock_wait_s" 9 || die "could not get $cache_root/.install-jose.lock within $lock_wait_s s"
+# Holding the lock, any partial dir left is from an install that was killed.
+find "$cache_root" -mindepth 1 -maxdepth 1 -name '.partial-jose-*' -exec rm -rf {} +
+
+if [[ -f "$dest/$marker" ]] && check "$dest" >/dev/null 2>&1; then
+    printf '%s\n' "$dest/node_modules"
+    exit 0
+fi
+
+tmp="$(mktemp -d "$cache_root/.partial-jose-$JOSE_VERSION.XXXXXX")"
+chmod 755 "$tmp"
+# shellcheck disable=SC2064
+trap "rm -rf '$tmp'" EXIT
+log "installing jose@$JOSE_VERSION into $dest (cold install)"
+# jose has no dependencies and no install scripts; --ignore-scripts costs nothing.
+npm install --prefix "$tmp" --no-save --no-package-lock --no-audit --no-fund --ignore-scripts \
+    "jose@$JOSE_VERSION" >&2
+check "$tmp" >&2 || die "jose installed but failed its check"
+date -u +%Y-%m-%dT%H:%M:%SZ >"$tmp/$marker"
+if [[ -e "$dest" ]]; then
+    log "removing incomplete or broken $dest"
+    rm -rf "$dest"
+fi
+mv -T "$tmp" "$dest"
+trap - EXIT
+printf '%s\n' "$dest/node_modules"

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Install the MDN HTTP Observatory (npm `@mdn/mdn-http-observatory`, pinned) for
+# tests/observatory.rs, into a per-user cache outside the repository:
+#
+#   ${XDG_CACHE_HOME:-$HOME/.cache}/scaffold-e2e/mdn-http-observatory-<version>/
+#
+# Usage:
+#   tests/observatory/install.sh     installs if needed, prints OBSERVATORY_DIR=<package dir>
+#
+# The only network this touches is the npm registry, and only on a cold install:
+#
+# - `--ignore-scripts`: the package's own postinstall downloads Chromium's HSTS preload list
+#   (raw.githubusercontent.com) and IANA's TLD list (data.iana.org);
+#   node_extra_ca_certs_mozilla_bundle's install script downloads a CA bundle; pg-native's libpq
+#   would compile with node-gyp (which may download Node headers). None of it is needed to grade
+#   headers: the CA bundle and Postgres serve the hosted scanner and its API, not the scoring.
+# - The HSTS preload list is read at run time by the HSTS and redirection tests
+#   (src/analyzer/hsts.js reads conf/hsts-preload.json, which the postinstall would write). We
+#   write an EMPTY list instead: the graded host is api.example.test, and `.test` is a reserved
+#   TLD that is not (and cannot be) in the preload list, so the empty list gives the same verdict
+#   the real list would. (It would differ only for a preloaded host: a +5 "hsts-preloaded".)
+#   The TLD list (conf/tld-list.json) is used only by the hosted service's maintenance job;
+#   subresource-integrity uses `tldts`, which bundles its data.
+#
+# As in tests/e2e/install-tools.sh: the install goes into a temporary directory that is checked,
+# marked and renamed into place; a directory without the marker is redone; the cache root's
+# `.install.lock` (shared with install-tools.sh, whose cleanup removes stray `.tmp-*` dirs
+# while holding it) keeps concurrent installs apart, with a bounded wait.
+# Needs: bash, npm, node >= 20 (the package's engines field), flock.
+# shellcheck disable=SC2016  # the node -e scripts are single-quoted JavaScript
+
+# Pinned, exact version (the only one the registry listed when this was written: `npm view
+# @mdn/mdn-http-observatory versions`). Changing it makes a new cache directory; check the
+# scoring tables (src/grader/charts.js) and tests/observatory/grade.mjs against the new version.
+SCAFFOLD_OBSERVATORY_VERSION="1.4.8"
+
+set -euo pipefail
+exec </dev/null
+
+version="$SCAFFOLD_OBSERVATORY_VERSION"
+cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/scaffold-e2e"
+name="mdn-http-observatory-$version"
+dest="$cache_root/$name"
+marker=".scaffold-e2e-installed"
+lock_wait_s=900 # install-tools.sh may hold the lock for a cold netlify-cli install
+pkg_rel="node_modules/@mdn/mdn-http-observatory"
+
+log() { printf 'observatory/install.sh: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+command -v node >/dev/null 2>&1 || die "node not found on PATH (Node.js >= 20 is needed)"
+command -v npm >/dev/null 2>&1 || die "npm not found on PATH"
+command -v flock >/dev/null 2>&1 || die "flock not found on PATH (util-linux)"
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+[[ "$node_major" -ge 20 ]] || die "node $(node --version) is too old: @mdn/mdn-http-observatory@$version needs >= 20"
+
+export CI=true
+export npm_config_yes=true
+export npm_config_audit=false
+export npm_config_fund=false
+export npm_config_update_notifier=false
+export npm_config_progress=false
+export npm_config_loglevel=warn
+
+# quick_check DIR (every run): the package is there at the pinned version, with the offline
+# HSTS list in place.
+quick_check() {
+    local dir="$1" pkg
+    pkg="$dir/$pkg_rel"
+    [[ -f "$pkg/conf/hsts-preload.json" ]] || { echo "no $pkg/conf/hsts-preload.json"; return 1; }
+    PKG="$pkg" WANT="$version" node -e '
+        const { version } = require(`${process.env.PKG}/package.json`);
+        if (version !== process.env.WANT) throw new Error(`installed ${version}, want ${process.env.WANT}`);
+    '
+}
+
+# check DIR (after a cold install): quick_check, and the tests and the scorer load (this
+# imports jsdom: about 2 s).
+check() {
+    local dir="$1" pkg
+    pkg="$dir/$pkg_rel"
+    [[ -f "$pkg/conf/hsts-preload.json" ]] || { echo "no $pkg/conf/hsts-preload.json"; return 1; }
+    PKG="$pkg" WANT="$version" node --input-type=module -e '
+        import { readFileSync } from "node:fs";
+        import { pathToFileURL } from "node:url";
+        const pkg = process.env.PKG;
+        const { version } = JSON.parse(readFileSync(`${pkg}/package.json`, "utf8"));
+        if (version !== process.env.WANT) throw new Error(`installed ${version}, want ${process.env.WANT}`);
+        const m = await import(pathToFileURL(`${pkg}/src/constants.js`).href);
+        if (m.ALL_TESTS.length !== 10) throw new Error(`expected 10 tests, got ${m.ALL_TESTS.length}`);
+        await import(pathToFileURL(`${pkg}/src/grader/grader.js`).href);
+        console.log(`@mdn/mdn-http-observatory ${version}, algorithm ${m.ALGORITHM_VERSION}, ${m.ALL_TESTS.length} tests`);
+    '
+}
+
+install() {
+    local dir="$1"
+    npm install --prefix "$dir" --no-save --no-package-lock --ignore-scripts --omit=dev \
+        --no-audit --no-fund "@mdn/mdn-http-observatory@$version" >&2
+    # npm warns EBADENGINE for cookie@2 (node >= 22) under Node 20: it comes with fastify's
+    # light-my-request (the hosted API's), which the scoring never loads.
+    # Stand-in for the postinstall's download (see the header of this file).
+    printf '{}\n' >"$dir/$pkg_rel/conf/hsts-preload.json"
+}
+
+mkdir -p "$cache_root"
+exec 9>"$cache_root/.install.lock"
+flock -w "$lock_wait_s" 9 || die "could not get $cache_root/.install.lock within $lock_wait_s s"
+# Holding the lock, a temp dir of ours that is left is from an install that was killed.
+find "$cache_root" -mindepth 1 -maxdepth 1 -name ".tmp-$name.*" -exec rm -rf {} +
+
+if ! { [[ -f "$dest/$marker" ]] && quick_check "$dest" >/dev/null 2>&1; }; then
+    tmp="$(mktemp -d "$cache_root/.tmp-$name.XXXXXX")"
+    chmod 755 "$tmp"
+    # shellcheck disable=SC2064
+    trap "rm -rf '$tmp'" EXIT
+    log "installing @mdn/mdn-http-observatory@$version into $dest (cold install, npm registry)"
+    t0=$SECONDS
+    install "$tmp"
+    check "$tmp" >&2 || die "@mdn/mdn-http-observatory@$version installed but failed its check"
+    date -u +%Y-%m-%dT%H:%M:%SZ >"$tmp/$marker"
+    if [[ -e "$dest" ]]; then
+        log "removing incomplete or broken $dest"
+        rm -rf "$dest"
+    fi
+    mv -T "$tmp" "$dest"
+    trap - EXIT
+    log "installed in $((SECONDS - t0)) s"
+fi
+
+printf 'OBSERVATORY_DIR=%s\n' "$dest/$pkg_rel"
