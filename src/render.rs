@@ -90,6 +90,9 @@ pub fn render(
 ) -> Result<Tree, Error> {
     let env = templates.environment();
     let mut tree = Tree::default();
+    // Converted once: every file's context shares it (a per-file conversion would make rendering
+    // quadratic in the number of operations).
+    let api = minijinja::Value::from(Serde(model));
     for rule in &desc.files {
         let name = format!("{target}/{}", rule.template);
         let tmpl = env
@@ -105,14 +108,14 @@ pub fn render(
         match rule.each {
             Each::Once => emit(
                 rule.path.clone(),
-                context! { api => Serde(model), file => &rule.path },
+                context! { api => api.clone(), file => &rule.path },
             )?,
             Each::Operation => {
                 for op in &model.operations {
                     let path = rule.path.replace("{operation}", &op.stem);
                     emit(
                         path.clone(),
-                        context! { api => Serde(model), op => Serde(op), file => path },
+                        context! { api => api.clone(), op => Serde(op), file => path },
                     )?;
                 }
             }

@@ -93,7 +93,6 @@ fn stage(
         let mut f = fs::File::create(&tmp)?;
         staged.push((tmp, dest));
         f.write_all(bytes)?;
-        f.sync_all()?;
     }
     Ok(())
 }
