@@ -185,7 +185,7 @@ pub const CRUD: &[(&str, &str, bool)] = &[
     ("delete", "DELETE", true),
 ];
 
-/// The shared security headers for a JSON API (DESIGN.md section 4), in output order.
+/// The shared security headers for a JSON API (README "Security"), in output order.
 pub const SECURITY_HEADERS: &[(&str, &str)] = &[
     ("Content-Type", "application/json; charset=utf-8"),
     ("Cache-Control", "no-store"),

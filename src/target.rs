@@ -32,7 +32,7 @@ pub struct FileRule {
     pub each: Each,
 }
 
-/// Who owns a generated file after the first write (DESIGN.md section 2).
+/// Who owns a generated file after the first write (see `plan`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Class {

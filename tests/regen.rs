@@ -1,4 +1,4 @@
-//! Regeneration on real folders, one test per row of the ownership table (DESIGN.md section 2):
+//! Regeneration on real folders, one test per row of the ownership table (src/plan.rs):
 //! nothing a user edits is ever lost, conflicts and refusals write nothing, `check` and `diff`
 //! tell CI the truth.
 
