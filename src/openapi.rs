@@ -6,8 +6,9 @@ use serde_json::{json, Map, Value};
 
 use crate::model::{Field, Model, Operation, Resource};
 
-/// The pattern every path parameter must match (the dispatcher answers 400 otherwise).
-pub const PARAM_PATTERN: &str = "^[A-Za-z0-9._~-]{1,128}$";
+/// The pattern every path parameter must match (the dispatcher answers 400 otherwise). `.` and
+/// `..` are excluded: clients remove such segments before sending, so they can never arrive.
+pub const PARAM_PATTERN: &str = r"^(?!\.{1,2}$)[A-Za-z0-9._~-]{1,128}$";
 
 fn field_schema(f: &Field, nullable: bool) -> Value {
     let mut s = Map::new();
