@@ -353,6 +353,7 @@ fn new(
         target: &generated.target,
         spec_file: SPEC_FILE,
         spec: &spec_bytes,
+        templates: &templates.fingerprint(),
     };
     let mut plan = plan::plan(&gen, None, &FsDisk(dir), Options::default());
     let spec_path = RelPath::new(SPEC_FILE).map_err(Error::Template)?;

@@ -25,6 +25,8 @@ pub struct Lock {
     /// The spec, relative to the project.
     pub spec: String,
     pub spec_sha256: String,
+    /// Fingerprint of the templates used (built-in or overridden).
+    pub templates_sha256: String,
     /// Every file scaffold generated, by path.
     pub files: BTreeMap<String, LockedFile>,
 }
@@ -35,6 +37,9 @@ pub struct LockedFile {
     pub class: Class,
     /// SHA-256 of the bytes scaffold generated for this file last time.
     pub sha256: String,
+    /// No longer generated (its operation left the spec), still on disk.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub orphan: bool,
 }
 
 pub fn sha256(bytes: &[u8]) -> String {
@@ -45,13 +50,14 @@ pub fn sha256(bytes: &[u8]) -> String {
 }
 
 impl Lock {
-    pub fn new(target: &str, spec: &str, spec_bytes: &[u8]) -> Lock {
+    pub fn new(target: &str, spec: &str, spec_bytes: &[u8], templates_sha256: &str) -> Lock {
         Lock {
             version: LOCK_VERSION,
             tool: env!("CARGO_PKG_VERSION").to_string(),
             target: target.to_string(),
             spec: spec.to_string(),
             spec_sha256: sha256(spec_bytes),
+            templates_sha256: templates_sha256.to_string(),
             files: BTreeMap::new(),
         }
     }
@@ -66,6 +72,14 @@ impl Lock {
             ));
         }
         Ok(lock)
+    }
+
+    /// True when regenerating with these inputs would produce exactly what the lock records.
+    pub fn same_inputs(&self, target: &str, spec_bytes: &[u8], templates_sha256: &str) -> bool {
+        self.tool == env!("CARGO_PKG_VERSION")
+            && self.target == target
+            && self.spec_sha256 == sha256(spec_bytes)
+            && self.templates_sha256 == templates_sha256
     }
 
     pub fn render(&self) -> Vec<u8> {
@@ -89,12 +103,13 @@ mod tests {
 
     #[test]
     fn lock_round_trips() {
-        let mut lock = Lock::new("netlify", "scaffold.yaml", b"name: x\n");
+        let mut lock = Lock::new("netlify", "scaffold.yaml", b"name: x\n", "t");
         lock.files.insert(
             "a.js".into(),
             LockedFile {
                 class: Class::Owned,
                 sha256: sha256(b"a"),
+                orphan: false,
             },
         );
         let text = lock.render();

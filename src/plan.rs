@@ -130,6 +130,8 @@ pub struct Generated<'a> {
     pub target: &'a str,
     pub spec_file: &'a str,
     pub spec: &'a [u8],
+    /// `Templates::fingerprint` of the templates used.
+    pub templates: &'a str,
 }
 
 fn rel(path: &str) -> RelPath {
@@ -140,7 +142,7 @@ fn rel(path: &str) -> RelPath {
 pub fn plan(gen: &Generated, lock: Option<&Lock>, disk: &impl Disk, opts: Options) -> Plan {
     let mut steps = Vec::new();
     let mut ops = Vec::new();
-    let mut new_lock = Lock::new(gen.target, gen.spec_file, gen.spec);
+    let mut new_lock = Lock::new(gen.target, gen.spec_file, gen.spec, gen.templates);
     let locked = |p: &RelPath| lock.and_then(|l| l.files.get(p.as_str()));
 
     for (path, file) in &gen.tree.files {
@@ -152,6 +154,7 @@ pub fn plan(gen: &Generated, lock: Option<&Lock>, disk: &impl Disk, opts: Option
         let mut record = Some(LockedFile {
             class: file.class,
             sha256: sha256(new),
+            orphan: false,
         });
         let mut write_base = true;
         let step = |action: Action, after: Option<Vec<u8>>, note: Option<String>| Step {
@@ -267,7 +270,13 @@ pub fn plan(gen: &Generated, lock: Option<&Lock>, disk: &impl Disk, opts: Option
                 "no longer in the spec and no longer routed; edited, so --prune keeps it: delete it by hand"
             };
             steps.push(step(Action::Orphan, Some(old.clone()), note));
-            new_lock.files.insert(p.clone(), entry.clone());
+            new_lock.files.insert(
+                p.clone(),
+                LockedFile {
+                    orphan: true,
+                    ..entry.clone()
+                },
+            );
         }
     }
     steps.sort_by(|a, b| a.path.cmp(&b.path));
@@ -295,6 +304,40 @@ pub fn plan(gen: &Generated, lock: Option<&Lock>, disk: &impl Disk, opts: Option
         ops,
         blocked,
     }
+}
+
+/// The plan of a project whose spec, templates, target and tool are exactly those the lock
+/// records, so the output would be what was generated last time: no rendering needed. `None` when
+/// something on disk needs the full plan (a missing or hand-edited owned file, a missing file).
+pub fn unchanged(lock: &Lock, disk: &impl Disk) -> Option<Plan> {
+    let mut steps = Vec::with_capacity(lock.files.len());
+    for (p, entry) in &lock.files {
+        let path = RelPath::new(p).ok()?;
+        let old = disk.read(&path)?;
+        let same = sha256(&old) == entry.sha256;
+        let (action, note) = match (entry.orphan, entry.class, same) {
+            (true, _, _) => (
+                Action::Orphan,
+                Some("no longer in the spec and no longer routed; delete it, or run with --prune"),
+            ),
+            (false, _, true) => (Action::Unchanged, None),
+            (false, Class::Scaffolded, false) => (Action::Kept, None),
+            (false, Class::Owned, false) => return None,
+        };
+        steps.push(Step {
+            path,
+            action,
+            before: Some(old.clone()),
+            base: None,
+            after: Some(old),
+            note: note.map(str::to_string),
+        });
+    }
+    Some(Plan {
+        steps,
+        ops: Vec::new(),
+        blocked: false,
+    })
 }
 
 fn op_path(op: &FileOp) -> &RelPath {
@@ -384,6 +427,7 @@ mod tests {
             target: "netlify",
             spec_file: "scaffold.yaml",
             spec: b"spec",
+            templates: "t",
         };
         let plan = plan(&gen, lock.as_ref(), disk, opts);
         if !plan.blocked {
@@ -565,5 +609,90 @@ mod tests {
             (Action::Kept, Action::Refused)
         );
         assert_eq!(text(&disk, "s.js"), "the user's own\n");
+    }
+}
+
+#[cfg(test)]
+mod unchanged_tests {
+    use super::*;
+
+    /// The shortcut for an unchanged spec reports what the full plan reports, or declines.
+    #[test]
+    fn the_shortcut_agrees_with_the_full_plan() {
+        let p = |s: &str| RelPath::new(s).unwrap();
+        let mut t = Tree::default();
+        for (path, class) in [
+            ("o.js", Class::Owned),
+            ("s.js", Class::Scaffolded),
+            ("gone.js", Class::Scaffolded),
+        ] {
+            t.insert(p(path), class, format!("{path}\n").into_bytes())
+                .unwrap();
+        }
+        let gen = |t: &Tree| -> (Plan, Lock) {
+            let g = Generated {
+                tree: t,
+                target: "netlify",
+                spec_file: "s.yaml",
+                spec: b"x",
+                templates: "t",
+            };
+            let plan = plan(
+                &g,
+                None,
+                &BTreeMap::<RelPath, Vec<u8>>::new(),
+                Options::default(),
+            );
+            let lock = plan.ops.iter().find_map(|op| match op {
+                FileOp::Write(path, b) if path.as_str() == LOCK_FILE => {
+                    Some(Lock::parse(b).unwrap())
+                }
+                _ => None,
+            });
+            (plan, lock.unwrap())
+        };
+        let (first, _) = gen(&t);
+        let mut disk: BTreeMap<RelPath, Vec<u8>> = BTreeMap::new();
+        for op in &first.ops {
+            if let FileOp::Write(path, b) = op {
+                disk.insert(path.clone(), b.clone());
+            }
+        }
+        // "gone.js" leaves the spec: an orphan recorded in the lock.
+        t.files.remove(&p("gone.js"));
+        let lock = Lock::parse(&disk[&p(LOCK_FILE)]).unwrap();
+        let g = Generated {
+            tree: &t,
+            target: "netlify",
+            spec_file: "s.yaml",
+            spec: b"x",
+            templates: "t",
+        };
+        let second = plan(&g, Some(&lock), &disk, Options::default());
+        for op in &second.ops {
+            if let FileOp::Write(path, b) = op {
+                disk.insert(path.clone(), b.clone());
+            }
+        }
+        disk.insert(p("s.js"), b"mine\n".to_vec());
+        let lock = Lock::parse(&disk[&p(LOCK_FILE)]).unwrap();
+        assert!(lock.files["gone.js"].orphan);
+        let full = plan(&g, Some(&lock), &disk, Options::default());
+        let fast = unchanged(&lock, &disk).expect("nothing needs the full plan");
+        let actions = |plan: &Plan| {
+            plan.steps
+                .iter()
+                .map(|s| (s.path.to_string(), s.action))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(actions(&fast), actions(&full));
+        assert!(full.ops.is_empty() && fast.ops.is_empty());
+        // A hand-edited owned file or a missing file needs the full plan.
+        let mut edited = disk.clone();
+        edited.insert(p("o.js"), b"hack\n".to_vec());
+        assert!(unchanged(&lock, &edited).is_none());
+        let mut missing = disk.clone();
+        missing.remove(&p("s.js"));
+        assert!(unchanged(&lock, &missing).is_none());
     }
 }

@@ -57,6 +57,16 @@ impl Project {
 
     /// Generates from the spec and plans the run against the disk and the lock.
     pub fn plan(&self, opts: Options) -> Result<Plan, Error> {
+        let fingerprint = self.templates.fingerprint();
+        // Same spec, templates, target and tool as last time: the output is what the lock records.
+        if let Some(lock) = &self.lock {
+            let target = self.target.as_deref().unwrap_or(&lock.target);
+            if !opts.prune && lock.same_inputs(target, &self.spec, &fingerprint) {
+                if let Some(plan) = plan::unchanged(lock, &FsDisk(&self.dir)) {
+                    return Ok(plan);
+                }
+            }
+        }
         let input = Input {
             spec_file: &self.spec_file,
             spec: &self.spec,
@@ -72,6 +82,7 @@ impl Project {
             target: &generated.target,
             spec_file: &self.spec_file,
             spec: &self.spec,
+            templates: &fingerprint,
         };
         Ok(plan::plan(
             &gen,

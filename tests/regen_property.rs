@@ -1073,6 +1073,7 @@ impl World<'_> {
             target: "netlify",
             spec_file: SPEC_FILE,
             spec,
+            templates: "t",
         };
         let before = self.disk.clone();
         let plan = plan::plan(&gen, lock.as_ref(), &self.disk, opts);
@@ -1205,7 +1206,12 @@ impl World<'_> {
                 }
                 (None, Action::Delete) => assert!(base.is_none(), "{path}: base left by --prune"),
                 (None, _) => {
-                    assert_eq!(new_lock.files.get(path.as_str()), old_entry);
+                    // An orphan keeps its entry, marked as an orphan.
+                    let orphaned = old_entry.map(|e| scaffold::lock::LockedFile {
+                        orphan: true,
+                        ..e.clone()
+                    });
+                    assert_eq!(new_lock.files.get(path.as_str()), orphaned.as_ref());
                     locked.insert(path.as_str());
                 }
             }
