@@ -59,6 +59,12 @@ pub enum Format {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DocFormat {
+    Yaml,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum FailOn {
     /// Breaking or security-relevant changes
     Any,
@@ -142,13 +148,16 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         dir: PathBuf,
     },
-    /// Print the OpenAPI 3.1 document of the API (the project also ships it as openapi.json)
+    /// Print the OpenAPI 3.1 document of the API (the project also ships it as openapi.yaml)
     #[command(
-        after_help = "Examples:\n  scaffold openapi > openapi.json\n  scaffold openapi --spec specs/bookclub.yaml"
+        after_help = "Examples:\n  scaffold openapi --format json > openapi.json\n  scaffold openapi --spec specs/bookclub.yaml"
     )]
     Openapi {
         #[command(flatten)]
         project: ProjectArgs,
+        /// Output format
+        #[arg(long, value_enum, default_value = "yaml")]
+        format: DocFormat,
     },
     /// List the platforms scaffold generates for
     #[command(after_help = "Example:\n  scaffold targets")]
@@ -296,7 +305,7 @@ fn execute(command: Command) -> Result<u8, Error> {
             });
             Ok(u8::from(fails))
         }
-        Command::Openapi { project } => {
+        Command::Openapi { project, format } => {
             let project = open(&project)?;
             let input = Input {
                 spec_file: &project.spec_file,
@@ -305,10 +314,11 @@ fn execute(command: Command) -> Result<u8, Error> {
                 templates: &project.templates,
             };
             let (model, _, _) = crate::model(&input)?;
-            print!(
-                "{}",
-                String::from_utf8_lossy(&crate::openapi::render(&model))
-            );
+            let bytes = match format {
+                DocFormat::Yaml => crate::openapi::render(&model),
+                DocFormat::Json => crate::openapi::render_json(&model),
+            };
+            print!("{}", String::from_utf8_lossy(&bytes));
             Ok(0)
         }
         Command::Targets => {

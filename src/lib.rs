@@ -79,7 +79,7 @@ pub fn generate(input: &Input) -> Result<Generated, Error> {
     let (model, target, desc) = model(input)?;
     let mut tree = render::render(&model, &target, &desc, input.templates)?;
     tree.insert(
-        tree::RelPath::new("openapi.json").map_err(Error::Template)?,
+        tree::RelPath::new("openapi.yaml").map_err(Error::Template)?,
         target::Class::Owned,
         openapi::render(&model),
     )?;

@@ -3,7 +3,7 @@
 //! A project generated from `tests/schemathesis/spec.yaml`, with the handlers of
 //! `tests/schemathesis/overlay/` (each user's movies kept in memory, another user's 404), runs under
 //! `netlify dev --offline` (`tests/e2e/netlify-dev.sh`); `tests/schemathesis/run.sh` then tests it
-//! against the project's own `openapi.json`: two users by hand, schemathesis with every check as one
+//! against the project's own `openapi.yaml`: two users by hand, schemathesis with every check as one
 //! user with the other as peer (object-level authorization), schemathesis without credentials, and a
 //! negative control that the two-user check bites. Zero failures, a bounded number of examples and
 //! a time bound (see `tests/schemathesis/README.md`).

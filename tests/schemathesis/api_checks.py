@@ -17,6 +17,8 @@ import argparse
 import base64
 import collections
 import json
+
+import yaml
 import re
 import sys
 from urllib.parse import urlsplit
@@ -160,9 +162,9 @@ def run_dots(api: str, openapi_path: str) -> int:
     import requests
 
     alice = token("st-alice")
-    print("dots: path parameters in openapi.json never admit a dot segment")
+    print("dots: path parameters in openapi.yaml never admit a dot segment")
     with open(openapi_path, encoding="utf-8") as f:
-        doc = json.load(f)
+        doc = yaml.safe_load(f)
     for path, item in sorted(doc.get("paths", {}).items()):
         for method, op in sorted(item.items()):
             for p in op.get("parameters", []):
@@ -205,7 +207,7 @@ def operations(doc):
 
 def run_statuses(ndjson: str, openapi_path: str, api: str, mode: str) -> int:
     with open(openapi_path, encoding="utf-8") as f:
-        ops = operations(json.load(f))
+        ops = operations(yaml.safe_load(f))
     prefix = urlsplit(api).path.rstrip("/")
     seen = collections.defaultdict(collections.Counter)
     with open(ndjson, encoding="utf-8") as f:

@@ -5,7 +5,7 @@
 #   tests/e2e/netlify-dev.sh PROJECT -- bash tests/schemathesis/run.sh PROJECT
 #
 # PROJECT is generated from tests/schemathesis/spec.yaml with the handlers of overlay/ copied in
-# (tests/e2e_schemathesis.rs does both). The document tested is the project's own openapi.json;
+# (tests/e2e_schemathesis.rs does both). The document tested is the project's own openapi.yaml;
 # its `servers` is `/api`, so requests go to $BASE_URL/api/...
 #
 # Steps (all run; the exit code is 1 if any failed):
@@ -47,16 +47,12 @@ die() {
 
 [[ $# -eq 1 ]] || die "usage: $0 PROJECT_DIR (with BASE_URL set, e.g. by tests/e2e/netlify-dev.sh)"
 project="$(cd "$1" && pwd)" || die "no such project directory: $1"
-openapi="$project/openapi.json"
+openapi="$project/openapi.yaml"
 [[ -f "$openapi" ]] || die "$openapi not found: the project must ship its OpenAPI document"
 [[ -n "${BASE_URL:-}" ]] || die "BASE_URL is not set (run under tests/e2e/netlify-dev.sh)"
 for v in "$MAX_EXAMPLES" "$SEED" "$TIMEOUT" "$WORKERS"; do
     [[ "$v" =~ ^[0-9]+$ ]] || die "ST_MAX_EXAMPLES, ST_SEED, ST_TIMEOUT and ST_WORKERS must be whole numbers"
 done
-server_path="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["servers"][0]["url"])' "$openapi")" ||
-    die "cannot read servers[0].url of $openapi"
-[[ "$server_path" == /* ]] || die "servers[0].url of $openapi is not a path: $server_path"
-api="${BASE_URL%/}${server_path%/}"
 
 # ---- the venv ------------------------------------------------------------------------------
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/scaffold-e2e"
@@ -114,6 +110,10 @@ if [[ "$(cat "$venv/.scaffold-installed" 2>/dev/null)" != "$want" ]] || ! "$venv
     install_venv
 fi
 py="$venv/bin/python"
+server_path="$("$py" -c 'import yaml,sys; print(yaml.safe_load(open(sys.argv[1]))["servers"][0]["url"])' "$openapi")" ||
+    die "cannot read servers[0].url of $openapi"
+[[ "$server_path" == /* ]] || die "servers[0].url of $openapi is not a path: $server_path"
+api="${BASE_URL%/}${server_path%/}"
 
 # ---- the run -------------------------------------------------------------------------------
 work="$(mktemp -d "${TMPDIR:-/tmp}/scaffold-schemathesis.XXXXXX")"

@@ -3,7 +3,7 @@
 //
 // `X-Fixture-Leak: ignore-owner` makes it return any user's movie instead: the negative control of
 // run.sh, which checks that schemathesis's object_level_authorization check notices. The header is
-// not in openapi.json, so schemathesis never sends it on its own.
+// not in openapi.yaml, so schemathesis never sends it on its own.
 'use strict';
 
 const store = require('./_store.js');
