@@ -63,6 +63,9 @@ pub struct Diagnostics {
 
 impl Diagnostics {
     pub fn new(file: &str, source: &str, mut items: Vec<Diagnostic>) -> Self {
+        for d in &mut items {
+            d.pos = d.pos.map(|p| clamp(source, p));
+        }
         items.sort_by(|a, b| a.pos.cmp(&b.pos).then_with(|| a.message.cmp(&b.message)));
         items.dedup();
         Diagnostics {
@@ -79,22 +82,22 @@ impl Diagnostics {
         let renderer = Renderer::plain();
         let mut out = String::new();
         for d in &self.items {
-            let title = match d.pos {
+            let pos = d.pos;
+            let title = escape(&match pos {
                 Some(p) => format!("{}:{}:{}: {}", self.file, p.line, p.col, d.message),
                 None => format!("{}: {}", self.file, d.message),
-            };
-            let snippet = d
-                .pos
-                .and_then(|p| line_range(&self.source, p).map(|(t, r)| (p, t, r)));
+            });
+            let snippet = pos.and_then(|p| line_range(&self.source, p).map(|(t, r)| (p, t, r)));
             let expected_note = match (&snippet, &d.expected) {
-                (None, Some(e)) => Some(format!("expected {e}")),
+                (None, Some(e)) => Some(escape(&format!("expected {e}"))),
                 _ => None,
             };
             let label = d
                 .expected
                 .as_ref()
-                .map(|e| format!("expected {e}"))
+                .map(|e| escape(&format!("expected {e}")))
                 .unwrap_or_default();
+            let help = d.help.as_deref().map(escape);
             let mut message = Level::Error.title(&title);
             if let Some((p, text, range)) = &snippet {
                 let mut ann = Level::Error.span(range.clone());
@@ -106,7 +109,7 @@ impl Diagnostics {
             if let Some(note) = &expected_note {
                 message = message.footer(Level::Note.title(note));
             }
-            if let Some(h) = &d.help {
+            if let Some(h) = &help {
                 message = message.footer(Level::Help.title(h));
             }
             out.push_str(&renderer.render(message).to_string());
@@ -127,10 +130,62 @@ impl Diagnostics {
     }
 }
 
-/// The text of `pos.line` and the byte range of the annotated characters within it.
-fn line_range(source: &str, pos: Pos) -> Option<(&str, std::ops::Range<usize>)> {
+/// Characters that would act on a terminal or reorder text (controls, bidi overrides, invisible
+/// line breaks), so that names from a spec cannot rewrite the report.
+fn odd(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` with every odd character written as `\u{XXXX}`.
+fn escape(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if odd(c) {
+                format!("\\u{{{:04x}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// A position inside the text: one past the end of the text (a parser at end of file) moves to
+/// the end of the last line; a column past the end of its line, to just after it.
+fn clamp(source: &str, pos: Pos) -> Pos {
+    let lines: Vec<&str> = source.lines().collect();
+    if lines.is_empty() {
+        return pos;
+    }
+    if pos.line >= 1 && pos.line <= lines.len() {
+        let width = lines[pos.line - 1].chars().count();
+        return Pos {
+            col: pos.col.clamp(1, width + 1),
+            ..pos
+        };
+    }
+    let (i, last) = lines
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, l)| !l.trim().is_empty())
+        .unwrap_or((0, &""));
+    Pos {
+        line: i + 1,
+        col: last.chars().count() + 1,
+        len: 1,
+    }
+}
+
+/// The text of `pos.line` (odd characters shown as U+FFFD) and the byte range of the annotated
+/// characters within it.
+fn line_range(source: &str, pos: Pos) -> Option<(String, std::ops::Range<usize>)> {
     let line = source.split('\n').nth(pos.line.checked_sub(1)?)?;
     let line = line.strip_suffix('\r').unwrap_or(line);
+    let line: String = line
+        .chars()
+        .map(|c| if odd(c) && c != '\t' { '\u{fffd}' } else { c })
+        .collect();
     let byte_at = |chars: usize| {
         line.char_indices()
             .nth(chars)
@@ -144,7 +199,7 @@ fn line_range(source: &str, pos: Pos) -> Option<(&str, std::ops::Range<usize>)> 
     } else {
         end
     };
-    Some((line, start..end))
+    Some((line.clone(), start..end))
 }
 
 impl fmt::Display for Diagnostics {

@@ -3,7 +3,7 @@
 //! text that serde reads. Aliases are recorded as nodes, never expanded, so a hostile document costs
 //! no more than its own length here.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Parser, Span};
 
@@ -45,59 +45,100 @@ fn pos(span: &Span) -> Pos {
     }
 }
 
-/// More nodes than any real spec has once aliases are expanded: past this, an alias bomb.
+/// More nodes than any real spec has once aliases are expanded: past this, an alias bomb (or a
+/// spec far larger than any API needs).
 const MAX_EXPANDED_NODES: usize = 100_000;
+/// Deeper than any spec needs (a spec is 6 levels deep); deeper input is refused before it costs.
+pub const MAX_DEPTH: usize = 32;
 
-fn alias_bomb(span: &Span) -> Diagnostic {
-    Diagnostic::new("the spec's YAML aliases expand too far", Some(pos(span)))
-        .expected(format!(
-            "fewer than {MAX_EXPANDED_NODES} nodes once `*alias` references are expanded"
-        ))
-        .help("write the repeated parts out, or use fewer aliases; an alias bomb is refused")
+fn too_many_nodes(span: &Span, aliases: bool) -> Diagnostic {
+    if aliases {
+        Diagnostic::new("the spec's YAML aliases expand too far", Some(pos(span)))
+            .expected(format!(
+                "fewer than {MAX_EXPANDED_NODES} nodes once `*alias` references are expanded"
+            ))
+            .help("write the repeated parts out, or use fewer aliases; an alias bomb is refused")
+    } else {
+        Diagnostic::new(
+            format!("the spec has more than {MAX_EXPANDED_NODES} YAML values"),
+            Some(pos(span)),
+        )
+        .expected("a spec of a size an API needs (1,000 operations are about 20,000 values)")
+        .help("remove what is not part of the spec")
+    }
 }
 
 impl SpanIndex {
-    /// Indexes `text`; a YAML syntax error comes back as a diagnostic at its position.
-    pub fn build(text: &str) -> Result<SpanIndex, Diagnostic> {
+    /// Indexes `text`. YAML syntax errors, duplicate keys, nesting deeper than [`MAX_DEPTH`] and
+    /// alias bombs come back as diagnostics at their positions (syntax errors stop the parse).
+    pub fn build(text: &str) -> Result<SpanIndex, Vec<Diagnostic>> {
         let mut index = SpanIndex::default();
         let mut stack: Vec<Frame> = Vec::new();
+        let mut keys: Vec<HashSet<String>> = Vec::new();
+        let mut problems = Vec::new();
         let mut documents = 0usize;
         // Nodes each open container holds once aliases are expanded, and each anchor's size.
         let mut sizes: Vec<(usize, usize)> = Vec::new(); // (anchor id, expanded node count)
         let mut anchors: HashMap<usize, usize> = HashMap::new();
         let mut total = 0usize;
+        let mut aliases = false;
         for item in Parser::new_from_str(text) {
-            let (event, span) = item.map_err(|e| {
-                let m = e.marker();
-                Diagnostic::new(
-                    format!("invalid YAML: {}", e.info()),
-                    Some(Pos {
-                        line: m.line(),
-                        col: m.col() + 1,
-                        len: 1,
-                    }),
-                )
-                .help("check the indentation and quoting around this place")
-            })?;
-            match event {
+            let (event, span) = match item {
+                Ok(x) => x,
+                Err(e) => {
+                    let m = e.marker();
+                    let tab = e.info().contains("tab");
+                    // The scanner reports a tab at the token it was reading: point at the tab.
+                    let (line, col) = match text.chars().skip(m.index()).position(|c| c == '\t') {
+                        Some(k) if tab => {
+                            let before: String = text.chars().take(m.index() + k).collect();
+                            let line = before.matches('\n').count() + 1;
+                            (
+                                line,
+                                before.rsplit('\n').next().unwrap_or("").chars().count() + 1,
+                            )
+                        }
+                        _ => (m.line(), m.col() + 1),
+                    };
+                    problems.push(
+                        Diagnostic::new(
+                            format!("invalid YAML: {}", e.info()),
+                            Some(Pos { line, col, len: 1 }),
+                        )
+                        .expected(if tab {
+                            "spaces for indentation (YAML does not allow tabs there)"
+                        } else {
+                            "valid YAML"
+                        })
+                        .help(if tab {
+                            "replace the tabs with spaces"
+                        } else {
+                            "check the indentation and quoting around this place"
+                        }),
+                    );
+                    return Err(problems);
+                }
+            };
+            match &event {
                 Event::DocumentStart(_) => {
                     documents += 1;
                     if documents > 1 {
-                        return Err(Diagnostic::new(
-                            "the spec holds more than one YAML document",
-                            Some(pos(&span)),
-                        )
-                        .expected("a single document")
-                        .help(
-                            "remove the `---` separator and everything after it, or split the file",
-                        ));
+                        problems.push(
+                            Diagnostic::new("the spec holds more than one YAML document", Some(pos(&span)))
+                                .expected("a single document")
+                                .help("remove the `---` separator and everything after it, or split the file"),
+                        );
+                        return Err(problems);
                     }
                 }
                 Event::Scalar(_, _, anchor, _) | Event::Alias(anchor) => {
                     let n = match event {
-                        Event::Alias(_) => anchors.get(&anchor).copied().unwrap_or(1),
+                        Event::Alias(_) => {
+                            aliases = true;
+                            anchors.get(anchor).copied().unwrap_or(1)
+                        }
                         _ => {
-                            anchors.insert(anchor, 1);
+                            anchors.insert(*anchor, 1);
                             1
                         }
                     };
@@ -105,15 +146,22 @@ impl SpanIndex {
                     if let Some(top) = sizes.last_mut() {
                         top.1 = top.1.saturating_add(n);
                     }
-                    if total > MAX_EXPANDED_NODES {
-                        return Err(alias_bomb(&span));
-                    }
                 }
-                _ => {}
-            }
-            match &event {
                 Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
-                    sizes.push((*anchor, 1))
+                    sizes.push((*anchor, 1));
+                    if sizes.len() > MAX_DEPTH {
+                        problems.push(
+                            Diagnostic::new(
+                                format!("the spec nests deeper than {MAX_DEPTH} levels"),
+                                Some(pos(&span)),
+                            )
+                            .expected(format!(
+                                "at most {MAX_DEPTH} levels of lists and mappings (a spec needs 6)"
+                            ))
+                            .help("remove the nesting; nothing in a spec goes that deep"),
+                        );
+                        return Err(problems);
+                    }
                 }
                 Event::MappingEnd | Event::SequenceEnd => {
                     if let Some((anchor, n)) = sizes.pop() {
@@ -126,13 +174,27 @@ impl SpanIndex {
                 }
                 _ => {}
             }
+            if total > MAX_EXPANDED_NODES {
+                problems.push(too_many_nodes(&span, aliases));
+                return Err(problems);
+            }
             match event {
                 Event::Scalar(value, ..) => {
                     if let Some(Frame::Map {
                         key: key @ None, ..
                     }) = stack.last_mut()
                     {
-                        *key = Some((value.into_owned(), pos(&span)));
+                        let name = value.into_owned();
+                        if let Some(seen) = keys.last_mut() {
+                            if !seen.insert(name.clone()) {
+                                problems.push(
+                                    Diagnostic::new(format!("duplicate key `{name}`"), Some(pos(&span)))
+                                        .expected("each key once in a mapping")
+                                        .help("remove or rename one of the two; YAML would keep only the last"),
+                                );
+                            }
+                        }
+                        *key = Some((name, pos(&span)));
                     } else {
                         index.value_at(&mut stack, pos(&span));
                     }
@@ -159,19 +221,28 @@ impl SpanIndex {
                     } else {
                         index.value_at(&mut stack, pos(&span))
                     };
-                    stack.push(if is_map {
-                        Frame::Map { path, key: None }
+                    if is_map {
+                        keys.push(HashSet::new());
+                        stack.push(Frame::Map { path, key: None });
                     } else {
-                        Frame::Seq { path, next: 0 }
-                    });
+                        stack.push(Frame::Seq { path, next: 0 });
+                    }
                 }
-                Event::MappingEnd | Event::SequenceEnd => {
+                Event::MappingEnd => {
+                    keys.pop();
+                    stack.pop();
+                }
+                Event::SequenceEnd => {
                     stack.pop();
                 }
                 _ => {}
             }
         }
-        Ok(index)
+        if problems.is_empty() {
+            Ok(index)
+        } else {
+            Err(problems)
+        }
     }
 
     /// Records a value node at the current place and returns its path.
@@ -269,7 +340,17 @@ mod tests {
     #[test]
     fn syntax_error_has_a_position() {
         let err = SpanIndex::build("a: [1, 2\nb: 3\n").unwrap_err();
-        assert!(err.pos.is_some());
-        assert!(err.message.starts_with("invalid YAML"));
+        assert!(err[0].pos.is_some());
+        assert!(err[0].message.starts_with("invalid YAML"));
+        let dup = SpanIndex::build("a: 1\nb:\n  c: 1\n  c: 2\na: 3\n").unwrap_err();
+        let found: Vec<_> = dup
+            .iter()
+            .map(|d| (d.message.as_str(), d.pos.unwrap().line))
+            .collect();
+        assert_eq!(found, [("duplicate key `c`", 4), ("duplicate key `a`", 5)]);
+        let deep = format!("{}x", "- ".repeat(1000));
+        assert!(SpanIndex::build(&deep).unwrap_err()[0]
+            .message
+            .contains("nests deeper"));
     }
 }

@@ -72,7 +72,9 @@ pub fn lower(loaded: &Loaded, cx: &Context) -> Result<Model, Vec<Diagnostic>> {
             let fix = Names::new(n).kebab;
             l.err(
                 Diagnostic::new(format!("invalid project name `{n}`"), l.value(&["name"]))
-                    .expected("lower-case letters, digits and `-`, starting with a letter")
+                    .expected(
+                        "at most 64 lower-case letters, digits and `-`, starting with a letter",
+                    )
                     .help_opt(is_project_name(&fix).then(|| format!("use `{fix}`"))),
             );
             String::new()
@@ -527,6 +529,9 @@ fn lower_cors(l: &mut Lowerer, cors: Option<&CorsSpec>) -> Cors {
 
 /// Why `origin` is not an exact origin, if it is not.
 fn origin_problem(origin: &str) -> Option<&'static str> {
+    if origin.len() > 256 {
+        return Some("longer than 256 characters");
+    }
     if origin == "*" {
         return Some("a wildcard lets every site call the API");
     }
@@ -683,6 +688,19 @@ fn lower_headers(l: &mut Lowerer, spec: &Spec) -> Vec<Header> {
             );
             continue;
         }
+        if value.len() > 2048 || name.len() > 128 {
+            l.err(
+                Diagnostic::new(
+                    format!(
+                        "header `{}` is too long",
+                        name.chars().take(40).collect::<String>()
+                    ),
+                    l.value(&path),
+                )
+                .expected("a name of at most 128 and a value of at most 2048 characters"),
+            );
+            continue;
+        }
         if lower == "x-xss-protection" && value.trim() != "0" {
             l.err(
                 Diagnostic::new(
@@ -770,6 +788,7 @@ fn lower_access(
         }
         for (i, role) in roles.iter().enumerate() {
             let ok = !role.is_empty()
+                && role.len() <= 64
                 && role
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
@@ -801,7 +820,9 @@ fn check_name(l: &mut Lowerer, what: &str, name: &str, path: &[&str]) -> bool {
         let fix = Names::new(name).snake;
         l.err(
             Diagnostic::new(format!("invalid {what} name `{name}`"), l.key(path))
-                .expected("an identifier: a letter, then letters, digits or `_`")
+                .expected(
+                    "an identifier of at most 64 characters: a letter, then letters, digits or `_`",
+                )
                 .help_opt(is_identifier(&fix).then(|| format!("use `{fix}`"))),
         );
         return false;
@@ -959,8 +980,9 @@ fn lower_field(l: &mut Lowerer, rname: &str, fname: &str, f: &FieldSpec) -> Opti
         ok = false;
     } else if !is_identifier(fname) {
         l.err(
-            Diagnostic::new(format!("invalid field name `{fname}`"), l.key(&path))
-                .expected("an identifier: a letter, then letters, digits or `_`"),
+            Diagnostic::new(format!("invalid field name `{fname}`"), l.key(&path)).expected(
+                "an identifier of at most 64 characters: a letter, then letters, digits or `_`",
+            ),
         );
         ok = false;
     }
@@ -1055,6 +1077,18 @@ fn lower_field(l: &mut Lowerer, rname: &str, fname: &str, f: &FieldSpec) -> Opti
                     ),
             ),
             Some(_) => {}
+        }
+    }
+    for (key, v) in [("min", f.min), ("max", f.max)] {
+        if v.is_some_and(|v| !v.is_finite()) {
+            l.err(
+                Diagnostic::new(
+                    format!("`{key}` of field `{fname}` is not a finite number"),
+                    l.value(&at(key)),
+                )
+                .expected("a finite number")
+                .help("remove the bound for no limit"),
+            );
         }
     }
     if is("integer") {
@@ -1208,6 +1242,14 @@ fn check_path(l: &mut Lowerer, p: &str, at: &[&str]) -> Option<(String, Vec<Stri
             l,
             format!("character `{}` is not allowed", c.escape_default()),
             help,
+        );
+        return None;
+    }
+    if p.len() > 256 {
+        bad(
+            l,
+            format!("{} characters long", p.len()),
+            "keep paths under 256 characters",
         );
         return None;
     }

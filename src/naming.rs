@@ -42,17 +42,22 @@ impl Names {
     }
 }
 
-/// `[A-Za-z][A-Za-z0-9_]*`: usable as a JavaScript identifier, an object key and a file stem.
+/// The longest name: file names built from two names stay well under file-system limits.
+pub const MAX_NAME: usize = 64;
+
+/// `[A-Za-z][A-Za-z0-9_]*`, at most [`MAX_NAME`] characters: usable as a JavaScript identifier, an object key and a file stem.
 pub fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
+    s.len() <= MAX_NAME
+        && matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// `[a-z][a-z0-9-]*`: project names (npm package names, site names).
 pub fn is_project_name(s: &str) -> bool {
     let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
+    s.len() <= MAX_NAME
+        && matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !s.ends_with('-')
 }

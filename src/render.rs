@@ -112,7 +112,8 @@ pub fn render(
             .get_template(&name)
             .map_err(|e| Error::Template(format!("template `{name}`: {e:#}")))?;
         let mut emit = |path: String, ctx: minijinja::Value| -> Result<(), Error> {
-            let path = RelPath::new(&path).map_err(Error::Template)?;
+            let path = RelPath::new(&path)
+                .map_err(|e| Error::Template(format!("{target}/target.yaml: {e}")))?;
             let text = tmpl
                 .render(ctx)
                 .map_err(|e| Error::Template(format!("template `{name}` for `{path}`: {e:#}")))?;

@@ -144,10 +144,62 @@ pub struct Loaded {
     pub unknown_keys: Vec<Vec<String>>,
 }
 
+/// The largest spec accepted. A spec of 1,000 operations is about 60 KB.
+pub const MAX_SPEC_BYTES: usize = 1 << 20;
+
+/// Characters that change what a reader sees from what the parser reads: C0/C1 controls (other
+/// than tab and line breaks), YAML's extra line breaks (U+0085, U+2028, U+2029, which editors show
+/// as part of a line, so a comment could hide a route), bidirectional overrides, and a byte order
+/// mark anywhere but the start. Every occurrence, up to ten, at its position.
+fn odd_characters(text: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, line) in text.split('\n').enumerate() {
+        let last = line.chars().count().saturating_sub(1);
+        for (col, c) in line.chars().enumerate() {
+            let what = match c {
+                '\t' => continue,
+                '\r' if col == last => continue,
+                '\r' => "a carriage return without a newline, which YAML reads as a line break",
+                '\u{85}' | '\u{2028}' | '\u{2029}' => "a line break that editors do not show",
+                '\u{feff}' => "a byte order mark after the start of the file",
+                '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' => {
+                    "a bidirectional text control, which makes text read differently from how it runs"
+                }
+                c if c.is_control() => "a control character",
+                _ => continue,
+            };
+            out.push(
+                Diagnostic::new(
+                    format!("character U+{:04X} in the spec: {what}", c as u32),
+                    Some(Pos {
+                        line: i + 1,
+                        col: col + 1,
+                        len: 1,
+                    }),
+                )
+                .expected("printable text, spaces, tabs and newlines")
+                .help("delete the character; retype the line if you cannot see it"),
+            );
+            if out.len() == 10 {
+                return out;
+            }
+        }
+    }
+    out
+}
+
 /// Reads a spec from raw bytes: UTF-8, one non-empty YAML document, the spec's shape.
 /// Problems here stop loading; they come back with a position where the text has one.
 pub fn load(file: &str, bytes: &[u8]) -> Result<(String, Loaded), Diagnostics> {
     let fail = |text: &str, d: Diagnostic| Diagnostics::new(file, text, vec![d]);
+    if bytes.len() > MAX_SPEC_BYTES {
+        let d = Diagnostic::new(format!("the spec is {} bytes", bytes.len()), None)
+            .expected(format!(
+                "at most {MAX_SPEC_BYTES} bytes (a spec of 1,000 operations is about 60 KB)"
+            ))
+            .help("split the API, or remove what is not part of the spec");
+        return Err(fail("", d));
+    }
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t.to_string(),
         Err(e) => {
@@ -171,6 +223,10 @@ pub fn load(file: &str, bytes: &[u8]) -> Result<(String, Loaded), Diagnostics> {
         .strip_prefix('\u{feff}')
         .map(str::to_string)
         .unwrap_or(text);
+    let odd = odd_characters(&text);
+    if !odd.is_empty() {
+        return Err(Diagnostics::new(file, &text, odd));
+    }
     let has_content = text
         .lines()
         .map(str::trim)
@@ -181,7 +237,7 @@ pub fn load(file: &str, bytes: &[u8]) -> Result<(String, Loaded), Diagnostics> {
             .help("start from the example in `scaffold new --help`, or run `scaffold new DIR` for a starter spec");
         return Err(fail(&text, d));
     }
-    let index = SpanIndex::build(&text).map_err(|d| fail(&text, d))?;
+    let index = SpanIndex::build(&text).map_err(|d| Diagnostics::new(file, &text, d))?;
     let mut unknown_keys = Vec::new();
     let de = serde_yaml::Deserializer::from_str(&text);
     let spec: Result<Spec, _> = serde_ignored::deserialize(de, |path| {
@@ -250,6 +306,7 @@ fn serde_error(e: &serde_yaml::Error) -> Diagnostic {
                 .help("see `scaffold new --help` for an example spec");
         }
         return Diagnostic::new(what, pos)
+            .expected("a YAML 1.2 document in the shape of a spec")
             .help("fix the value at this place; see the example spec");
     };
     let message = format!("`{path}`: {what}");

@@ -12,9 +12,13 @@ const crypto = require('node:crypto');
 const securityHeaders = require('./_shared/headers.js');
 const { authenticate } = require('./_shared/auth.js');
 
+// The handlers, one file per operation, kept in one object so that no operation name can clash
+// with a name of the dispatcher's.
+const HANDLERS = {
 {% for op in api.operations %}
-const {{ op.name.camel }} = require('./api-methods/{{ op.stem }}.js');
+  {{ op.name.camel }}: require('./api-methods/{{ op.stem }}.js'),
 {% endfor %}
+};
 
 // The function's own path, then the public path behind the redirect (event.path keeps it).
 const MOUNTS = ['/.netlify/functions/api', {{ api.base_path|js }}];
@@ -45,7 +49,7 @@ const SCHEMAS = {
 // the schema its body must match.
 const OPERATIONS = {
 {% for op in api.operations %}
-  {{ op.name.camel }}: { name: {{ op.name.camel|js }}, run: {{ op.name.camel }}, public: {{ op.public|js }}, roles: {{ op.roles|js }}, schema: {% if op.body_resource %}SCHEMAS[{{ op.body_resource|js }}]{% else %}null{% endif %} },
+  {{ op.name.camel }}: { name: {{ op.name.camel|js }}, run: HANDLERS.{{ op.name.camel }}, public: {{ op.public|js }}, roles: {{ op.roles|js }}, schema: {% if op.body_resource %}SCHEMAS[{{ op.body_resource|js }}]{% else %}null{% endif %} },
 {% endfor %}
 };
 
