@@ -4,7 +4,7 @@
 # Architect's `arc init` on the same routes. Prints a Markdown table and writes it to
 # bench/results.md, with PASS/MISS per speed target. See bench/README.md.
 #
-#   bench/run.sh                      everything (about 3 to 4 minutes warm on 2 cores)
+#   bench/run.sh                      everything (about 1.5 minutes warm on 2 cores)
 #   BENCH_NS="10 100" bench/run.sh    only these sizes (the 1000-op targets then read n/a)
 #   BENCH_SKIP_ARCHITECT=1 bench/run.sh
 #   BENCH_RESULTS=/tmp/r.md bench/run.sh   write the Markdown elsewhere
@@ -46,12 +46,16 @@ mkdir -p "$W/trash"
 # every inode deleted in the last 60 s (300 s while its inode table block is dirty) and skips it
 # (ext4 recently_deleted()), so `rm -rf` of 2,000 files right before a run made writing 2,000
 # files 10 to 20 times slower (the floor went from about 90 ms to 1.9 s at 1000 ops).
+# Other processes deleting files under /tmp cause the same slowdown in /tmp's block group, where
+# a new folder under /tmp lands. chattr +T (ext4 "top of directory hierarchy") makes ext4 place each
+# folder made in $W in a lightly used block group instead; probe_us checks the result.
+chattr +T "$W" 2>/dev/null || true
 # aside DIR: a shell snippet that moves DIR (if any) into a fresh folder under the trash.
 aside() { printf '[ ! -e %s ] || mv %s "$(mktemp -d %s)"/' "$(q "$1")" "$(q "$1")" "$(q "$W/trash/x.XXXXXX")"; }
 FS_NOTE="$(df --output=fstype "$W" | tail -1) ($(df --output=source "$W" | tail -1))"
 fs_dev="$(basename "$(df --output=source "$W" | tail -1)")"
 if [[ "$FS_NOTE" == ext4* ]] && ! compgen -G "/proc/fs/jbd2/$fs_dev-*" >/dev/null; then
-    FS_NOTE="$FS_NOTE without a journal: file creation is slow for a minute or more after a mass delete (see run.sh), so the run deletes nothing until the end; do not start it right after deleting many files (or a previous run)"
+    FS_NOTE="$FS_NOTE without a journal, where creating a file is slow for a minute or more after many deletions in the same block group (see run.sh): the run deletes nothing until the end, marks its folder \`chattr +T\`, and probes"
     note "work folder on $FS_NOTE"
 fi
 
@@ -176,6 +180,9 @@ timeit() {
     timeout 600 hyperfine "${args[@]}" "$cmd" >&2
     sed -n 's/^ *"median": *\([0-9.eE+-]*\),*$/\1/p' "$json" | head -1 |
         awk '{ printf "%.1f\n", $1 * 1000 }' >"$W/res/$key-$n.ms"
+    # CPU time (user + system, means): less sensitive than wall time to other load on the machine
+    awk '/^ *"user":/ { gsub(/[",]/, "", $2); u = $2 } /^ *"system":/ { gsub(/[",]/, "", $2); s = $2 }
+        END { printf "%.1f\n", (u + s) * 1000 }' "$json" >"$W/res/$key-$n.cpu"
 }
 # rss KEY N PREPARE COMMAND: max peak RSS (MB) over RSS_RUNS runs of /usr/bin/time -f %M
 rss() {
@@ -195,13 +202,34 @@ snapshot() { (cd "$1" && find . -type f -printf '%P %T@ %i\n' | sort); }
 # changed BEFORE AFTER: paths new or with another mtime/inode
 changed() { comm -13 "$1" "$2" | cut -d' ' -f1 | sort -u; }
 
+# probe_us DIR: microseconds per empty file created (300 files in a fresh folder under DIR; the
+# files stay until the end). About 25 to 80 on a quiet disk here; several hundred when ext4 has to
+# skip many recently deleted inodes in that block group, which other processes deleting files
+# under /tmp cause. Each new folder may land in another block group, so a slow one is replaced.
+PROBE_MAX_US=150
+PROBE_TRIES=8
+probe_us() {
+    local p i t0
+    p="$(mktemp -d "$1/probe.XXXXXX")"
+    t0=$EPOCHREALTIME
+    for ((i = 0; i < 300; i++)); do : >"$p/f$i"; done
+    awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f\n", (b - a) * 1e6 / 300 }'
+}
+
 # ---------------------------------------------------------------------------------------------
 for n in $NS; do
     spec="$ROOT/bench/specs/ops-$n.yaml"
     plus="$ROOT/bench/specs/ops-$n-plus-one.yaml"
     [[ -f "$spec" && -f "$plus" ]] || die "missing bench/specs/ops-$n.yaml or ops-$n-plus-one.yaml (bench/make-specs.sh)"
-    d="$W/n$n"
-    mkdir -p "$d"
+    # A folder where creating files costs what it should (see PROBE_MAX_US).
+    for ((try = 1; ; try++)); do
+        d="$(mktemp -d "$W/n$n.XXXXXX")"
+        us="$(probe_us "$d")"
+        (( us <= PROBE_MAX_US || try == PROBE_TRIES )) && break
+        note "creating a file in $d costs $us us (ext4 skipping recently deleted inodes?); trying another folder"
+    done
+    echo "$us" >"$W/res/probe0-$n"
+    echo "$try" >"$W/res/probetries-$n"
     log "N=$n: untimed setup"
     "$BIN" new "$d/project" --spec "$spec" >/dev/null
     cp -a "$d/project" "$d/pristine"
@@ -246,6 +274,8 @@ for n in $NS; do
         done
         echo .scaffold/lock.yaml
     } | sort >"$W/res/expected-plus-$n"
+
+    probe_us "$d" >"$W/res/probe1-$n"
 
     if [[ -z "$ARC_STATUS" ]]; then
         log "N=$n: Architect arc init"
@@ -314,6 +344,20 @@ git_rev="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
     echo
     echo "- machine: \`nproc\` = $(nproc), $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1), $(uname -sr), $(awk '/MemTotal/ { printf "%.0f GB RAM", $2 / 1048576 }' /proc/meminfo); load average (1/5/15 min) $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
     echo "- work folder under \`${TMPDIR:-/tmp}\`, on $FS_NOTE"
+    printf -- '- file-creation probe in the folder each size ran in (µs per empty file; quiet disk: 25 to 80): '
+    for n in $NS; do
+        printf '%s ops: %s before, %s after the scaffold runs%s; ' "$n" "$(get "probe0-$n")" "$(get "probe1-$n")" \
+            "$( (( $(get "probetries-$n") > 1 )) && printf ' (folder #%s tried)' "$(get "probetries-$n")")"
+    done | sed 's/; $//'
+    echo
+    for n in $NS; do
+        for k in probe0 probe1; do
+            if (( $(get "$k-$n") > PROBE_MAX_US )); then
+                echo "- **warning**: creating files was slow ($(get "$k-$n") µs per file) around the $n-op runs: times that create files (\`new\`, floor, \`generate\` after adding a resource, \`arc init\`) are inflated there"
+                break
+            fi
+        done
+    done
     echo "- $("$BIN" --version) at commit $git_rev; $(rustc --version); hyperfine $HYPERFINE_VERSION"
     if [[ -z "$ARC_STATUS" ]]; then
         echo "- Architect: @architect/architect $ARCHITECT_VERSION on Node $ARC_NODE_VERSION, \`NO_UPDATE_NOTIFIER=1\`; works offline: $ARC_OFFLINE"
@@ -339,6 +383,21 @@ git_rev="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
         echo
     done
     echo
+    echo "CPU time (user + system, mean of the $RUNS runs, ms), for reading the wall times above on a shared machine:"
+    echo
+    printf '| command |'
+    for n in $NS; do printf ' %s ops |' "$n"; done
+    echo
+    printf '|---|'
+    for n in $NS; do printf -- '--:|'; done
+    echo
+    for c in "${CMDS[@]}"; do
+        [[ "$c" == arc && -n "$ARC_STATUS" ]] && continue
+        printf '| %s |' "$(label "$c")"
+        for n in $NS; do printf ' %s |' "$(dash "$(get "$c-$n.cpu")")"; done
+        echo
+    done
+    echo
     printf '| ratio |'
     for n in $NS; do printf ' %s ops |' "$n"; done
     echo
@@ -360,11 +419,11 @@ git_rev="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
     if has_n 1000; then
         nm="$(get new-1000.ms)" fm="$(get floor-1000.ms)" r="$(div "$(get new-1000.ms)" "$(get floor-1000.ms)")"
         le "$r" "$T_NEW_FLOOR" && s=PASS || s=MISS
-        target "$s" "\`new\` at 1000 ops within ${T_NEW_FLOOR}x the floor: $nm ms vs $fm ms = ${r}x"
+        target "$s" "\`new\` at 1000 ops within ${T_NEW_FLOOR}x the floor: $nm ms vs $fm ms = ${r}x (CPU $(get new-1000.cpu) vs $(get floor-1000.cpu) ms)"
         for c in generate check; do
             ms="$(get "$c-1000.ms")" rw="$(wc -l <"$W/res/rewritten-$c-1000")"
             lt "$ms" "$T_NOOP_MS" && s=PASS || s=MISS
-            target "$s" "\`$c\` on the unchanged 1000-op project under $T_NOOP_MS ms: $ms ms"
+            target "$s" "\`$c\` on the unchanged 1000-op project under $T_NOOP_MS ms: $ms ms (CPU $(get "$c-1000.cpu") ms)"
             (( rw == 0 )) && s=PASS || s=MISS
             target "$s" "\`$c\` on the unchanged 1000-op project rewrites no file (mtime and inode of every file, before vs after all $((WARMUP + RUNS + RSS_RUNS)) runs): $rw changed$( ((rw)) && printf ' (%s)' "$(head -5 "$W/res/rewritten-$c-1000" | paste -sd' ')")"
         done

@@ -84,11 +84,39 @@ fn item_schema(r: &Resource) -> Value {
     json!({ "type": "object", "properties": props, "required": required })
 }
 
-fn error(description: &str) -> Value {
-    json!({
-        "description": description,
-        "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } }
-    })
+/// The error responses every operation shares, by name: (name, description, schema).
+const ERRORS: &[(&str, &str, &str)] = &[
+    (
+        "BadRequest",
+        "Malformed path, path parameter or JSON body",
+        "Error",
+    ),
+    ("Unauthorized", "No valid bearer token", "Error"),
+    (
+        "Forbidden",
+        "The user has none of the required roles",
+        "Error",
+    ),
+    ("NotFound", "No such item (or not the caller's)", "Error"),
+    ("PayloadTooLarge", "Body larger than the limit", "Error"),
+    ("UnsupportedMediaType", "Body is not JSON", "Error"),
+    (
+        "ValidationFailed",
+        "Body does not match the fields",
+        "ValidationError",
+    ),
+    (
+        "InternalError",
+        "Unexpected error; the body holds only a request id",
+        "Error",
+    ),
+    ("NotImplemented", "The handler is not written yet", "Error"),
+];
+
+/// A reference to a shared error response: defined once in `components`, not once per operation
+/// (which also keeps the document, and the memory to build it, small).
+fn error(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/responses/{name}") })
 }
 
 fn operation(model: &Model, op: &Operation) -> Value {
@@ -118,35 +146,23 @@ fn operation(model: &Model, op: &Operation) -> Value {
         _ => ok("200", "OK", Some(json!({}))),
     };
     responses.insert(status, response);
-    responses.insert(
-        "400".into(),
-        error("Malformed path, path parameter or JSON body"),
-    );
+    responses.insert("400".into(), error("BadRequest"));
     if !op.public {
-        responses.insert("401".into(), error("No valid bearer token"));
+        responses.insert("401".into(), error("Unauthorized"));
     }
     if !op.roles.is_empty() {
-        responses.insert(
-            "403".into(),
-            error("The user has none of the required roles"),
-        );
+        responses.insert("403".into(), error("Forbidden"));
     }
     if !op.params.is_empty() {
-        responses.insert("404".into(), error("No such item (or not the caller's)"));
+        responses.insert("404".into(), error("NotFound"));
     }
     if op.takes_body {
-        responses.insert("413".into(), error("Body larger than the limit"));
-        responses.insert("415".into(), error("Body is not JSON"));
-        responses.insert("422".into(), json!({
-            "description": "Body does not match the fields",
-            "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ValidationError" } } }
-        }));
+        responses.insert("413".into(), error("PayloadTooLarge"));
+        responses.insert("415".into(), error("UnsupportedMediaType"));
+        responses.insert("422".into(), error("ValidationFailed"));
     }
-    responses.insert(
-        "500".into(),
-        error("Unexpected error; the body holds only a request id"),
-    );
-    responses.insert("501".into(), error("The handler is not written yet"));
+    responses.insert("500".into(), error("InternalError"));
+    responses.insert("501".into(), error("NotImplemented"));
 
     let params: Vec<Value> = op
         .params
@@ -199,6 +215,16 @@ pub fn document(model: &Model) -> Value {
         }
         paths.insert(route.path.clone(), Value::Object(item));
     }
+    let responses: Map<String, Value> = ERRORS
+        .iter()
+        .map(|(name, description, schema)| {
+            let body = json!({ "schema": { "$ref": format!("#/components/schemas/{schema}") } });
+            (
+                name.to_string(),
+                json!({ "description": description, "content": { "application/json": body } }),
+            )
+        })
+        .collect();
     let mut schemas = Map::new();
     for r in &model.resources {
         schemas.insert(r.name.pascal.clone(), item_schema(r));
@@ -237,6 +263,7 @@ pub fn document(model: &Model) -> Value {
         "servers": [{ "url": model.base_path }],
         "paths": paths,
         "components": {
+            "responses": responses,
             "schemas": schemas,
             "securitySchemes": { "bearerAuth": { "type": "http", "scheme": "bearer", "bearerFormat": "JWT" } }
         }

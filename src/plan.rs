@@ -307,7 +307,8 @@ pub fn plan(gen: &Generated, lock: Option<&Lock>, disk: &impl Disk, opts: Option
 }
 
 /// The plan of a project whose spec, templates, target and tool are exactly those the lock
-/// records, so the output would be what was generated last time: no rendering needed. `None` when
+/// records, so the output would be what was generated last time: no rendering needed (and, as
+/// nothing is written, the steps carry no file contents). `None` when
 /// something on disk needs the full plan (a missing or hand-edited owned file, a missing file).
 pub fn unchanged(lock: &Lock, disk: &impl Disk) -> Option<Plan> {
     let mut steps = Vec::with_capacity(lock.files.len());
@@ -327,9 +328,9 @@ pub fn unchanged(lock: &Lock, disk: &impl Disk) -> Option<Plan> {
         steps.push(Step {
             path,
             action,
-            before: Some(old.clone()),
+            before: None,
             base: None,
-            after: Some(old),
+            after: None,
             note: note.map(str::to_string),
         });
     }
