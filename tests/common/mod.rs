@@ -87,53 +87,7 @@ pub fn js_files(dir: &Path) -> Vec<PathBuf> {
 /// A project generated from `spec` (relative to the repository) by the crate's binary, with the
 /// test handlers of `tests/node/overlay/` copied over the generated starters.
 pub fn project_with_overlay(spec: &str) -> (tempfile::TempDir, PathBuf) {
-    let root = manifest_dir();
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let project = tmp.path().join("proj");
-    // 1. Generate the project with the crate's binary.
-    let generated = assert_cmd::Command::cargo_bin("scaffold")
-        .expect("the scaffold binary")
-        .current_dir(&root)
-        .arg("new")
-        .arg(&project)
-        .arg("--spec")
-        .arg(root.join(spec))
-        .output()
-        .expect("run scaffold new");
-    assert!(
-        generated.status.success(),
-        "scaffold new failed ({}):\n{}",
-        generated.status,
-        output_text(&generated)
-    );
-    let api = project.join("netlify/functions/api.js");
-    assert!(
-        api.is_file(),
-        "scaffold new did not create {}",
-        api.display()
-    );
-
-    // 2. The test's handlers over the generated starters; each must replace an existing file.
-    // (A file the generator no longer creates would be copied in and never loaded: fail instead.)
-    let overlay = root.join("tests/node/overlay");
-    let stale: Vec<_> = js_files(&overlay)
-        .into_iter()
-        .filter_map(|file| {
-            let relative = file
-                .strip_prefix(&overlay)
-                .expect("under overlay")
-                .to_path_buf();
-            (!project.join(&relative).is_file()).then_some(relative)
-        })
-        .collect();
-    assert!(
-        stale.is_empty(),
-        "overlay files with no generated counterpart (renamed handlers?): {stale:?}"
-    );
-    let copied = copy_tree(&overlay, &project);
-    assert!(!copied.is_empty(), "nothing in {}", overlay.display());
-
-    (tmp, project)
+    project_with_overlay_dir(spec, "tests/node/overlay")
 }
 
 /// `npm --version`, or a panic that says what is missing (tests that install npm packages FAIL
@@ -154,9 +108,9 @@ pub fn require_npm() -> String {
     }
 }
 
-/// Like `project_with_overlay`, with the overlay directory `overlay` (relative to the repository)
-/// instead of `tests/node/overlay`: a project generated from `spec` by the crate's binary, each
-/// overlay file copied over a generated file it must replace.
+/// A project generated from `spec` by the crate's binary, with the files of the overlay directory
+/// `overlay` (both relative to the repository) copied over the generated files they must replace
+/// (a file the generator no longer creates would be copied in and never loaded: fail instead).
 pub fn project_with_overlay_dir(spec: &str, overlay: &str) -> (tempfile::TempDir, PathBuf) {
     let root = manifest_dir();
     let tmp = tempfile::tempdir().expect("temp dir");
