@@ -115,15 +115,7 @@ pub fn project_with_overlay_dir(spec: &str, overlay: &str) -> (tempfile::TempDir
     let root = manifest_dir();
     let tmp = tempfile::tempdir().expect("temp dir");
     let project = tmp.path().join("proj");
-    let generated = assert_cmd::Command::cargo_bin("scaffold")
-        .expect("the scaffold binary")
-        .current_dir(&root)
-        .arg("new")
-        .arg(&project)
-        .arg("--spec")
-        .arg(root.join(spec))
-        .output()
-        .expect("run scaffold new");
+    let generated = scaffold_new_output(&root.join(spec), &project);
     assert!(
         generated.status.success(),
         "scaffold new failed ({}):\n{}",
@@ -248,14 +240,7 @@ pub fn project_from(spec: &str, overlay: &str) -> (tempfile::TempDir, PathBuf) {
     let root = manifest_dir();
     let tmp = tempfile::tempdir().expect("temp dir");
     let project = tmp.path().join("proj");
-    let out = scaffold()
-        .current_dir(&root)
-        .arg("new")
-        .arg(&project)
-        .arg("--spec")
-        .arg(root.join(spec))
-        .output()
-        .expect("run scaffold new");
+    let out = scaffold_new_output(&root.join(spec), &project);
     assert!(
         out.status.success(),
         "scaffold new --spec {spec} failed ({}):\n{}",
