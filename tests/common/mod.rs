@@ -10,21 +10,29 @@ pub fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `node --version`, or a panic that says what is missing.
-pub fn require_node() -> String {
-    match Command::new("node").arg("--version").output() {
+/// `TOOL --version`, or a panic that says what is missing: tests that need a tool FAIL without
+/// it, they never skip.
+fn require_tool(tool: &str, need: &str) -> String {
+    match Command::new(tool).arg("--version").output() {
         Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).trim().to_string(),
         Ok(out) => panic!(
-            "`node --version` failed ({}): {}{}\nThe Node tests of the generated dispatcher need Node.js >= 20 on PATH.",
+            "`{tool} --version` failed ({}): {}{}\n{need}",
             out.status,
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         ),
         Err(err) => panic!(
-            "cannot run `node` ({err}).\nThe Node tests of the generated dispatcher need Node.js >= 20 on PATH; \
-             install it (e.g. `apt-get install nodejs`) rather than skipping this test."
+            "cannot run `{tool}` ({err}).\n{need}; install it rather than skipping this test."
         ),
     }
+}
+
+/// `node --version` (Node.js >= 20 runs the generated code).
+pub fn require_node() -> String {
+    require_tool(
+        "node",
+        "The Node tests of the generated dispatcher need Node.js >= 20 on PATH",
+    )
 }
 
 pub fn output_text(out: &Output) -> String {
@@ -90,22 +98,12 @@ pub fn project_with_overlay(spec: &str) -> (tempfile::TempDir, PathBuf) {
     project_with_overlay_dir(spec, "tests/node/overlay")
 }
 
-/// `npm --version`, or a panic that says what is missing (tests that install npm packages FAIL
-/// without npm, they do not skip).
+/// `npm --version` (tests that install pinned npm packages, e.g. jose).
 pub fn require_npm() -> String {
-    match Command::new("npm").arg("--version").output() {
-        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).trim().to_string(),
-        Ok(out) => panic!(
-            "`npm --version` failed ({}): {}{}\nThis test installs pinned npm packages and needs npm on PATH.",
-            out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-        Err(err) => panic!(
-            "cannot run `npm` ({err}).\nThis test installs pinned npm packages (e.g. jose) and needs npm on PATH; \
-             install it (it comes with Node.js) rather than skipping this test."
-        ),
-    }
+    require_tool(
+        "npm",
+        "This test installs pinned npm packages and needs npm on PATH (it comes with Node.js)",
+    )
 }
 
 /// A project generated from `spec` by the crate's binary, with the files of the overlay directory

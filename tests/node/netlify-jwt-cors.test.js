@@ -21,6 +21,7 @@ const { createRequire } = require('node:module');
 const { pathToFileURL } = require('node:url');
 const { spawnSync, execFile } = require('node:child_process');
 const {
+  DEFAULT_SECURITY_HEADERS,
   netlifyEvent,
   headerValues,
   header,
@@ -43,19 +44,7 @@ const projectRequire = createRequire(path.join(PROJECT_DIR, 'package.json'));
 
 // ---- What every response must carry (hard-coded: jwt-cors.yaml does not override headers). ----
 
-const SECURITY_HEADERS = Object.freeze({
-  'Content-Type': 'application/json; charset=utf-8',
-  'Cache-Control': 'no-store',
-  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-  'Strict-Transport-Security': 'max-age=63072000; includeSubDomains',
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'no-referrer',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Permissions-Policy': 'accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()',
-  'X-Permitted-Cross-Domain-Policies': 'none',
-});
+const SECURITY_HEADERS = DEFAULT_SECURITY_HEADERS;
 const ABSENT_HEADERS = ['Server', 'X-Powered-By', 'X-Robots-Tag'];
 
 // jwt-cors.yaml's cors.origins, and the fixed values the dispatcher sends.
