@@ -20,10 +20,10 @@ use crate::target::TargetDesc;
 
 /// Every `auth.provider` the tool knows; a target lists the ones it supports.
 pub const AUTH_PROVIDERS: &[&str] = &["netlify-identity", "jwt", "none"];
-const FIELD_TYPES: &[&str] = &["string", "integer", "number", "boolean", "array"];
-const ITEM_TYPES: &[&str] = &["string", "integer", "number", "boolean"];
-const OP_AUTH: &[&str] = &["required", "none"];
-const DEFAULT_BASE_PATH: &str = "/api";
+pub(crate) const FIELD_TYPES: &[&str] = &["string", "integer", "number", "boolean", "array"];
+pub(crate) const ITEM_TYPES: &[&str] = &["string", "integer", "number", "boolean"];
+pub(crate) const OP_AUTH: &[&str] = &["required", "none"];
+pub(crate) const DEFAULT_BASE_PATH: &str = "/api";
 
 /// What lowering needs besides the spec: where it came from and for which target.
 pub struct Context<'a> {
@@ -154,7 +154,7 @@ fn unknown_keys(l: &mut Lowerer, paths: &[Vec<String>]) {
 }
 
 /// The keys serde knows at a place in the spec.
-fn keys_at(parent: &[&str]) -> &'static [&'static str] {
+pub(crate) fn keys_at(parent: &[&str]) -> &'static [&'static str] {
     match parent {
         [] => fields_of::<Spec>(),
         ["auth"] => fields_of::<AuthSpec>(),
@@ -169,7 +169,7 @@ fn keys_at(parent: &[&str]) -> &'static [&'static str] {
 }
 
 /// The field names serde derives for `T`, read from the derive itself so they cannot drift.
-fn fields_of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+pub(crate) fn fields_of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
     struct Probe<'a>(&'a mut &'static [&'static str]);
     #[derive(Debug)]
     struct Stop;
