@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::diag::{did_you_mean, one_of, Diagnostic, Pos};
 use crate::index::SpanIndex;
 use crate::model::{
-    Auth, Cors, Field, Header, Jwt, Limits, Model, Operation, Resource, Route, RouteMethod,
+    Auth, Cors, Field, Gateway, Header, Jwt, Limits, Model, Operation, Resource, Route, RouteMethod,
     Segment, Setting, CORS_ALLOW_HEADERS, CRUD, DEFAULT_BODY_BYTES, JWT_ALGORITHMS, MAX_BODY_BYTES,
     METHODS, SECURITY_HEADERS,
 };
@@ -19,7 +19,10 @@ use crate::spec::{
 use crate::target::TargetDesc;
 
 /// Every `auth.provider` the tool knows; a target lists the ones it supports.
-pub const AUTH_PROVIDERS: &[&str] = &["netlify-identity", "jwt", "none"];
+pub const AUTH_PROVIDERS: &[&str] = &["netlify-identity", "jwt", "api-gateway-jwt", "none"];
+/// The `auth` settings `api-gateway-jwt` takes: API Gateway's JWT authorizer verifies signature,
+/// algorithm and expiry itself, with keys found from the issuer.
+const GATEWAY_SETTINGS: &[&str] = &["issuer", "audience", "roles_claim"];
 pub(crate) const FIELD_TYPES: &[&str] = &["string", "integer", "number", "boolean", "array"];
 pub(crate) const ITEM_TYPES: &[&str] = &["string", "integer", "number", "boolean"];
 pub(crate) const OP_AUTH: &[&str] = &["required", "none"];
@@ -85,7 +88,7 @@ pub fn lower(loaded: &Loaded, cx: &Context) -> Result<Model, Vec<Diagnostic>> {
     let base_path = lower_base_path(&mut l, spec);
     let auth = lower_auth(&mut l, spec.auth.as_ref(), cx, root);
     let cors = lower_cors(&mut l, spec.cors.as_ref());
-    let limits = lower_limits(&mut l, spec);
+    let limits = lower_limits(&mut l, spec, cx);
     let headers = lower_headers(&mut l, spec);
 
     let mut resources = Vec::new();
@@ -115,6 +118,7 @@ pub fn lower(loaded: &Loaded, cx: &Context) -> Result<Model, Vec<Diagnostic>> {
             spec_file: cx.spec_file.to_string(),
             name: Names::new(&name),
             target: cx.target.to_string(),
+            route_prefix: base_path.trim_start_matches('/').to_string(),
             base_path,
             auth,
             cors,
@@ -245,6 +249,7 @@ fn lower_auth(l: &mut Lowerer, auth: Option<&AuthSpec>, cx: &Context, root: Opti
                 provider: String::new(),
                 none: false,
                 jwt: None,
+                gateway: None,
             };
         }
         Some(p) if !AUTH_PROVIDERS.contains(&p) => {
@@ -263,6 +268,7 @@ fn lower_auth(l: &mut Lowerer, auth: Option<&AuthSpec>, cx: &Context, root: Opti
                 provider: String::new(),
                 none: false,
                 jwt: None,
+                gateway: None,
             };
         }
         Some(p) if !supported.contains(&p) => {
@@ -275,21 +281,34 @@ fn lower_auth(l: &mut Lowerer, auth: Option<&AuthSpec>, cx: &Context, root: Opti
                     l.value(&["auth", "provider"]),
                 )
                 .expected(one_of(&supported))
-                .help("pick a provider this target supports, or another target"),
+                .help(format!("pick a provider this target supports, or a target that supports `{p}` (`scaffold targets` lists them)")),
             );
             return Auth {
                 provider: String::new(),
                 none: false,
                 jwt: None,
+                gateway: None,
             };
         }
         Some(p) => p.to_string(),
     };
     let jwt = lower_jwt(l, auth, &provider);
+    let (jwt, gateway) = match (provider.as_str(), jwt) {
+        ("api-gateway-jwt", Some(j)) => (
+            None,
+            Some(Gateway {
+                issuer: j.issuer,
+                audience: j.audience,
+                roles_claim: j.roles_claim,
+            }),
+        ),
+        (_, jwt) => (jwt, None),
+    };
     Auth {
         none: provider == "none",
         provider,
         jwt,
+        gateway,
     }
 }
 
@@ -304,7 +323,20 @@ fn lower_jwt(l: &mut Lowerer, auth: Option<&AuthSpec>, provider: &str) -> Option
         ("roles_claim", a.roles_claim.is_some()),
         ("clock_skew_seconds", a.clock_skew_seconds.is_some()),
     ];
-    if provider != "jwt" {
+    if provider == "api-gateway-jwt" {
+        for (key, set) in &given {
+            if *set && !GATEWAY_SETTINGS.contains(key) {
+                l.err(
+                    Diagnostic::new(
+                        format!("`auth.{key}` does not apply to `provider: api-gateway-jwt`"),
+                        l.key(&["auth", key]),
+                    )
+                    .expected(format!("only {} with `provider: api-gateway-jwt`", one_of(GATEWAY_SETTINGS)))
+                    .help(format!("remove `{key}`: API Gateway's JWT authorizer verifies the token with the issuer's keys, or set `provider: jwt` to verify it in the function")),
+                );
+            }
+        }
+    } else if provider != "jwt" {
         for (key, set) in given {
             if set && !provider.is_empty() {
                 l.err(
@@ -327,7 +359,7 @@ fn lower_jwt(l: &mut Lowerer, auth: Option<&AuthSpec>, provider: &str) -> Option
         let Some(v) = value else {
             l.err(
                 Diagnostic::new(
-                    format!("`provider: jwt` needs `auth.{key}`"),
+                    format!("`provider: {provider}` needs `auth.{key}`"),
                     l.key(&["auth"]),
                 )
                 .expected(format!(
@@ -342,6 +374,7 @@ fn lower_jwt(l: &mut Lowerer, auth: Option<&AuthSpec>, provider: &str) -> Option
             return Setting {
                 value: None,
                 env: None,
+                param: None,
             };
         };
         if let Some(name) = v.strip_prefix("env:") {
@@ -359,6 +392,7 @@ fn lower_jwt(l: &mut Lowerer, auth: Option<&AuthSpec>, provider: &str) -> Option
             return Setting {
                 value: None,
                 env: Some(name.to_string()),
+                param: Some(heck::ToUpperCamelCase::to_upper_camel_case(name)),
             };
         }
         let trimmed = v.trim();
@@ -389,11 +423,20 @@ fn lower_jwt(l: &mut Lowerer, auth: Option<&AuthSpec>, provider: &str) -> Option
         Setting {
             value: Some(v.clone()),
             env: None,
+            param: None,
         }
     };
     let issuer = setting(l, "issuer", a.issuer.as_ref(), false);
     let audience = setting(l, "audience", a.audience.as_ref(), false);
-    let jwks_url = setting(l, "jwks_url", a.jwks_url.as_ref(), true);
+    let jwks_url = if provider == "jwt" {
+        setting(l, "jwks_url", a.jwks_url.as_ref(), true)
+    } else {
+        Setting {
+            value: None,
+            env: None,
+            param: None,
+        }
+    };
     let mut algorithms = Vec::new();
     for (i, alg) in a
         .algorithms
@@ -568,12 +611,13 @@ fn origin_problem(origin: &str) -> Option<&'static str> {
     None
 }
 
-fn lower_limits(l: &mut Lowerer, spec: &Spec) -> Limits {
+fn lower_limits(l: &mut Lowerer, spec: &Spec, cx: &Context) -> Limits {
     let body_bytes = spec
         .limits
         .as_ref()
         .and_then(|x| x.body_bytes)
         .unwrap_or(DEFAULT_BODY_BYTES);
+    let platform = cx.desc.max_body_bytes.min(MAX_BODY_BYTES);
     if body_bytes == 0 || body_bytes > MAX_BODY_BYTES {
         l.err(
             Diagnostic::new(
@@ -583,6 +627,18 @@ fn lower_limits(l: &mut Lowerer, spec: &Spec) -> Limits {
             .expected(format!(
                 "between 1 and {MAX_BODY_BYTES} (the platforms' own limit)"
             )),
+        );
+    } else if body_bytes > platform {
+        l.err(
+            Diagnostic::new(
+                format!(
+                    "`limits.body_bytes` is {body_bytes}, more than target `{}` delivers",
+                    cx.target
+                ),
+                l.value(&["limits", "body_bytes"]),
+            )
+            .expected(format!("at most {platform} on `{}`", cx.target))
+            .help(format!("lower it to {platform} or less: the platform refuses larger bodies before the function runs")),
         );
     }
     Limits { body_bytes }

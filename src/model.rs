@@ -13,6 +13,8 @@ pub struct Model {
     pub target: String,
     /// The public mount of the API, e.g. `/api`.
     pub base_path: String,
+    /// `base_path` without its leading slash, e.g. `api` (a route prefix setting).
+    pub route_prefix: String,
     pub auth: Auth,
     pub cors: Cors,
     pub limits: Limits,
@@ -28,12 +30,24 @@ pub struct Model {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Auth {
-    /// `netlify-identity`, `jwt` or `none`.
+    /// `netlify-identity`, `jwt`, `api-gateway-jwt` or `none`.
     pub provider: String,
     /// True when no operation needs a user.
     pub none: bool,
-    /// The JWT provider's settings.
+    /// The `jwt` provider's settings (the function verifies tokens).
     pub jwt: Option<Jwt>,
+    /// The `api-gateway-jwt` provider's settings (API Gateway verifies tokens, the function reads
+    /// the authorizer's claims).
+    pub gateway: Option<Gateway>,
+}
+
+/// Settings of the `api-gateway-jwt` provider: the authorizer's issuer and audience, and where
+/// the roles are in its claims.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Gateway {
+    pub issuer: Setting,
+    pub audience: Setting,
+    pub roles_claim: Vec<String>,
 }
 
 /// Settings of the `jwt` provider: tokens are verified with `jose` against a JWKS.
@@ -53,6 +67,8 @@ pub struct Jwt {
 pub struct Setting {
     pub value: Option<String>,
     pub env: Option<String>,
+    /// For `env`: the name as a deployment parameter (`JWT_ISSUER` -> `JwtIssuer`).
+    pub param: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

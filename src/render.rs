@@ -106,8 +106,29 @@ pub fn render(
     // Converted once: every file's context shares it (a per-file conversion would make rendering
     // quadratic in the number of operations).
     let api = minijinja::Value::from(Serde(model));
+    let target_value = minijinja::Value::from(Serde(desc));
+    // Each operation's handler file (by `op.name.camel`), for files that point to them.
+    let handlers: BTreeMap<&str, String> = desc
+        .files
+        .iter()
+        .filter(|rule| rule.each == Each::Operation)
+        .take(1)
+        .flat_map(|rule| {
+            model.operations.iter().map(|op| {
+                (
+                    op.name.camel.as_str(),
+                    rule.path.replace("{operation}", &op.stem),
+                )
+            })
+        })
+        .collect();
+    let handlers = minijinja::Value::from(Serde(&handlers));
     for rule in &desc.files {
-        let name = format!("{target}/{}", rule.template);
+        let name = if rule.template.starts_with("_shared/") {
+            rule.template.clone()
+        } else {
+            format!("{target}/{}", rule.template)
+        };
         let tmpl = env
             .get_template(&name)
             .map_err(|e| Error::Template(format!("template `{name}`: {e:#}")))?;
@@ -122,14 +143,14 @@ pub fn render(
         match rule.each {
             Each::Once => emit(
                 rule.path.clone(),
-                context! { api => api.clone(), file => &rule.path },
+                context! { api => api.clone(), target => target_value.clone(), handlers => handlers.clone(), file => &rule.path },
             )?,
             Each::Operation => {
                 for op in &model.operations {
                     let path = rule.path.replace("{operation}", &op.stem);
                     emit(
                         path.clone(),
-                        context! { api => api.clone(), op => Serde(op), file => path },
+                        context! { api => api.clone(), target => target_value.clone(), handlers => handlers.clone(), op => Serde(op), file => path },
                     )?;
                 }
             }

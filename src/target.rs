@@ -1,18 +1,28 @@
 //! Targets are data: `templates/<target>/target.yaml` says which files a target emits, from which
 //! template, with which ownership class. Adding a target adds a folder; no code here changes.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-/// What one target emits and which spec choices it accepts.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// What one target emits and which spec choices it accepts. Templates see it as `target`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TargetDesc {
     /// One line for `scaffold targets`.
     pub description: String,
     /// The command that runs a new project, printed after `scaffold new`.
     pub next: String,
-    /// Values of `auth.provider` this target supports.
+    /// The command that runs the API locally, for `scaffold targets` and the project's README.
+    pub run: String,
+    /// The dispatcher's file, as handler files name it.
+    pub entry: String,
+    /// What handlers receive from the platform besides the common context (their comment says it).
+    pub platform_context: String,
+    /// Where a project sets its environment variables, locally and deployed (for READMEs).
+    pub settings_hint: String,
+    /// Values of `auth.provider` this target supports; the first is what a starter spec uses.
     pub auth_providers: Vec<String>,
+    /// The largest request body the platform delivers: `limits.body_bytes` may not exceed it.
+    pub max_body_bytes: u64,
     /// Handler file stems the platform would treat specially (e.g. deploy as a function).
     #[serde(default)]
     pub reserved_stems: Vec<String>,
@@ -20,12 +30,13 @@ pub struct TargetDesc {
 }
 
 /// One output file, or one per operation.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileRule {
     /// Output path; `{operation}` stands for the operation's file stem.
     pub path: String,
-    /// Template name, relative to the target's folder.
+    /// Template name, relative to the target's folder; a name starting with `_shared/` is one of
+    /// the templates every target may use.
     pub template: String,
     pub class: Class,
     #[serde(default)]
@@ -42,7 +53,7 @@ pub enum Class {
     Scaffolded,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Each {
     #[default]

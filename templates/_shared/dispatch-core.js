@@ -2,6 +2,7 @@
 // platform's request into `request` and the result back into the platform's response. ----
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const UTF8 = new TextEncoder();
 // Names a handler cannot set: the shared headers, the request id, CORS and Vary (the dispatcher's),
 // and headers that advertise the server's software.
 const PROTECTED_HEADERS = new Set(
@@ -171,12 +172,13 @@ function parseJson(text) {
 }
 
 /**
- * Handles one request: `{ method, path, headers, query, body, requestId, platform }`, where `body` is
- * the decoded text or null and `platform` holds what the handlers may need from the platform.
+ * Handles one request: `{ method, path, headers, query, body, requestId, env, platform }`, where
+ * `body` is the decoded text or null, `env` holds the configuration (environment variables or the
+ * platform's bindings) and `platform` what the handlers may need from the platform.
  * Returns `{ status, headers, body }`. Never throws.
  */
 async function dispatch(request) {
-  const requestId = REQUEST_ID.test(request.requestId || '') ? request.requestId : crypto.randomUUID();
+  const requestId = REQUEST_ID.test(request.requestId || '') ? request.requestId : globalThis.crypto.randomUUID();
   const headers = lowerCaseKeys(request.headers);
   const cors = corsHeaders(headers.origin);
   try {
@@ -215,7 +217,7 @@ async function handle(request, headers, requestId, cors) {
   const operation = Object.prototype.hasOwnProperty.call(route.methods, method) ? route.methods[method] : undefined;
   if (!operation) return fail(405, { error: 'method_not_allowed' }, { Allow: route.allow });
 
-  const user = await authenticate({ headers, platform: request.platform });
+  const user = await authenticate({ headers, env: request.env || {}, platform: request.platform });
   if (!operation.public) {
     if (!user) return fail(401, { error: 'unauthorized' }, { 'WWW-Authenticate': 'Bearer' });
     if (operation.roles.length > 0 && !operation.roles.some((role) => user.roles.includes(role))) {
@@ -230,7 +232,7 @@ async function handle(request, headers, requestId, cors) {
   if (BODY_METHODS.has(method)) {
     const text = request.body;
     if (text != null && text !== '') {
-      if (Buffer.byteLength(text, 'utf8') > LIMITS.bodyBytes) return fail(413, { error: 'payload_too_large' });
+      if (UTF8.encode(text).length > LIMITS.bodyBytes) return fail(413, { error: 'payload_too_large' });
       const type = String(headers['content-type'] || '').split(';')[0].trim().toLowerCase();
       if (!JSON_TYPE.test(type)) return fail(415, { error: 'unsupported_media_type' });
       let parsed;
@@ -256,6 +258,7 @@ async function handle(request, headers, requestId, cors) {
     body,
     headers,
     requestId,
+    env: request.env || {},
     ...request.platform,
   });
   if (result === undefined || result === null) return fail(204, undefined);

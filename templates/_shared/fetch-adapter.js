@@ -1,0 +1,56 @@
+// ---- Web-standard adapter: a fetch Request in, a Response out. ----
+
+/**
+ * The request body as text, at most one byte past the body limit (the dispatcher answers 413 to
+ * anything longer, so a larger body is never buffered whole); null for methods without a body.
+ */
+async function requestText(request, method) {
+  if (!BODY_METHODS.has(method) || !request.body) return null;
+  const reader = request.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+    if (size > LIMITS.bodyBytes) {
+      await reader.cancel();
+      break;
+    }
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/** The dispatcher's request from a fetch Request; `extra` adds `requestId`, `env`, `platform`. */
+async function fromRequest(request, extra) {
+  const url = new URL(request.url);
+  const method = String(request.method || '').toUpperCase();
+  return {
+    method,
+    path: url.pathname,
+    headers: Object.fromEntries(request.headers),
+    query: Object.fromEntries(url.searchParams),
+    body: await requestText(request, method),
+    ...extra,
+  };
+}
+
+/** The dispatcher's result as a fetch Response; a repeated header (an array) is appended. */
+function toResponse(result) {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(result.headers)) {
+    if (Array.isArray(value)) {
+      for (const v of value) headers.append(name, v);
+    } else {
+      headers.set(name, value);
+    }
+  }
+  return new Response(result.body === '' ? null : result.body, { status: result.status, headers });
+}

@@ -1,0 +1,72 @@
+{% import "_shared/macros.j2" as m %}
+{{ m.owned("//", api) }}
+//
+// The one HTTP function every API request reaches (every method, route `{*path}` below the host's
+// route prefix, which host.json sets to {{ api.base_path }}). In order: bad paths 400, unknown paths 404,
+// OPTIONS 204 (CORS preflight), other methods 405 + Allow, auth (401/403), path parameters (400),
+// the JSON body (413/415/400) and its fields (422), then the operation's handler; any error thrown
+// becomes a 500 whose body holds only a request id. Every response carries the shared headers of
+// shared/headers.js (and the CORS headers, if any).
+
+import { app } from '@azure/functions';
+{{ m.esm_imports(api, "../shared", "../methods") }}
+
+const MOUNTS = [{{ api.base_path|js }}];
+
+{% include "_shared/tables.js" %}
+
+{% include "_shared/dispatch-core.js" %}
+
+// ---- Azure Functions adapter: an HttpRequest in, an HttpResponseInit out. ----
+
+/** The body as text, at most one byte past the body limit; null for methods without a body. */
+async function requestText(request, method) {
+  if (!BODY_METHODS.has(method) || !request.body) return null;
+  const reader = request.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+    if (size > LIMITS.bodyBytes) {
+      await reader.cancel();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function handler(request, context) {
+  const url = new URL(request.url);
+  const method = String(request.method || '').toUpperCase();
+  const result = await dispatch({
+    method,
+    path: url.pathname,
+    headers: Object.fromEntries(request.headers),
+    query: Object.fromEntries(request.query),
+    body: await requestText(request, method),
+    requestId: context.invocationId,
+    env: process.env,
+    platform: { request, context },
+  });
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(result.headers)) {
+    if (Array.isArray(value)) {
+      for (const v of value) headers.append(name, v);
+    } else {
+      headers.set(name, value);
+    }
+  }
+  return { status: result.status, headers, body: result.body === '' ? undefined : result.body };
+}
+
+// Every method is registered, so that 404 and 405 come from the dispatcher, with the API's headers.
+// `anonymous`: the dispatcher checks the caller (function keys are not user authentication).
+app.http('api', {
+  route: '{*path}',
+  methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT'],
+  authLevel: 'anonymous',
+  handler,
+});
