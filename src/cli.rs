@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use minijinja::context;
 
 use crate::plan::{self, Action, FileOp, Options};
@@ -162,6 +162,19 @@ pub enum Command {
     /// List the platforms scaffold generates for
     #[command(after_help = "Example:\n  scaffold targets")]
     Targets,
+    /// Print the JSON Schema of the spec file (projects ship it as .scaffold/spec.schema.json)
+    #[command(
+        after_help = "Examples:\n  scaffold schema > spec.schema.json\n\nEditors with yaml-language-server (VS Code's YAML extension, Neovim, Helix, Zed) read the\nfirst line of a spec from `scaffold new`:\n  # yaml-language-server: $schema=.scaffold/spec.schema.json\nKeys, types and defaults: docs/spec.md in the scaffold repository."
+    )]
+    Schema,
+    /// Print a shell completion script: bash, zsh, fish or powershell
+    #[command(
+        after_help = "Examples:\n  scaffold completions bash > ~/.local/share/bash-completion/completions/scaffold\n  scaffold completions zsh > ~/.zfunc/_scaffold    # with fpath+=~/.zfunc before compinit\n  scaffold completions fish > ~/.config/fish/completions/scaffold.fish\n  scaffold completions powershell >> $PROFILE"
+    )]
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Runs the tool and returns its exit code: 0 ok, 1 drift or conflict or failure, 2 usage error or
@@ -327,6 +340,16 @@ fn execute(command: Command) -> Result<u8, Error> {
             }
             Ok(0)
         }
+        Command::Schema => {
+            print!("{}", String::from_utf8_lossy(&crate::schema::render()));
+            Ok(0)
+        }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "scaffold", &mut out);
+            print!("{}", String::from_utf8_lossy(&out));
+            Ok(0)
+        }
     }
 }
 
@@ -395,16 +418,7 @@ fn starter_spec(dir: &Path, target: &str, templates: &Templates) -> Result<Strin
     let mut env = minijinja::Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.set_syntax(crate::render::syntax());
-    let targets = templates.targets()?;
-    let provider = targets
-        .get(target)
-        .and_then(|desc| desc.auth_providers.first())
-        .map(String::as_str)
-        .unwrap_or("none");
-    env.render_str(
-        source,
-        context! { name => name, target => target, provider => provider },
-    )
+    env.render_str(source, context! { name => name, target => target })
         .map_err(|e| Error::Template(format!("template `_shared/starter.yaml`: {e:#}")))
 }
 

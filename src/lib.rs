@@ -18,6 +18,7 @@ pub mod project;
 pub mod render;
 pub mod report;
 pub mod review;
+pub mod schema;
 pub mod spec;
 pub mod target;
 pub mod tree;
