@@ -418,7 +418,16 @@ fn starter_spec(dir: &Path, target: &str, templates: &Templates) -> Result<Strin
     let mut env = minijinja::Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.set_syntax(crate::render::syntax());
-    env.render_str(source, context! { name => name, target => target })
+    let targets = templates.targets()?;
+    let provider = targets
+        .get(target)
+        .and_then(|desc| desc.auth_providers.first())
+        .map(String::as_str)
+        .unwrap_or("none");
+    env.render_str(
+        source,
+        context! { name => name, target => target, provider => provider },
+    )
         .map_err(|e| Error::Template(format!("template `_shared/starter.yaml`: {e:#}")))
 }
 
