@@ -5,7 +5,7 @@
 //!    nothing), checks the syntax of every `.js` file with `node --check`, then runs
 //!    `node --test tests/node/netlify-dispatcher.test.js` with `PROJECT_DIR` set.
 //! 2. `specs/jwt-cors.yaml` (JWT with jose + JWKS, CORS, a small body limit): installs the pinned
-//!    `jose` (`tests/node/install-jose.sh`, into the per-user cache), generates the project, copies
+//!    `jose` (`tests/node/install-node-deps.sh`, into the per-user cache), generates the project, copies
 //!    `tests/node/overlay-jwt/` over it, links `<project>/node_modules` to the jose install, checks
 //!    the syntax, then runs `node --test tests/node/netlify-jwt-cors.test.js`.
 //!
@@ -22,7 +22,7 @@ use common::{
     require_node, require_npm,
 };
 
-/// The jose version `tests/node/install-jose.sh` installs; the generated package.json must pin it.
+/// The jose version `tests/node/install-node-deps.sh` installs; the generated package.json must pin it.
 const JOSE_VERSION: &str = "6.2.18";
 
 /// `node --check` on every JavaScript file of the project (node_modules excluded).
@@ -102,15 +102,15 @@ fn run_node_suite(test_file: &str, project: &Path, node_version: &str, min_passe
     );
 }
 
-/// Installs the pinned jose with `tests/node/install-jose.sh`; returns the node_modules directory.
+/// Installs the pinned jose with `tests/node/install-node-deps.sh`; returns the node_modules directory.
 fn install_jose() -> PathBuf {
     let root = manifest_dir();
-    let script = root.join("tests/node/install-jose.sh");
+    let script = root.join("tests/node/install-node-deps.sh");
     let out = Command::new("bash")
         .arg(&script)
         .current_dir(&root)
         .output()
-        .expect("run tests/node/install-jose.sh");
+        .expect("run tests/node/install-node-deps.sh");
     assert!(
         out.status.success(),
         "{} failed ({}):\n{}",
@@ -123,14 +123,14 @@ fn install_jose() -> PathBuf {
     let manifest = dir.join("jose/package.json");
     let text = std::fs::read_to_string(&manifest).unwrap_or_else(|e| {
         panic!(
-            "install-jose.sh printed {dir:?}, but {}: {e}",
+            "install-node-deps.sh printed {dir:?}, but {}: {e}",
             manifest.display()
         )
     });
     let json: serde_json::Value = serde_json::from_str(&text).expect("jose's package.json");
     assert_eq!(
         json["version"], JOSE_VERSION,
-        "install-jose.sh installed another jose"
+        "install-node-deps.sh installed another jose"
     );
     dir
 }
@@ -177,7 +177,7 @@ fn generated_jwt_cors_dispatcher_passes_node_tests() {
     .expect("generated package.json is JSON");
     assert_eq!(
         package["dependencies"]["jose"], JOSE_VERSION,
-        "the generated package.json pins another jose: update JOSE_VERSION here and in tests/node/install-jose.sh"
+        "the generated package.json pins another jose: update JOSE_VERSION here and in tests/node/install-node-deps.sh"
     );
 
     link_dir(&jose, &project.join("node_modules"));

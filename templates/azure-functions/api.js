@@ -8,8 +8,11 @@
 // becomes a 500 whose body holds only a request id. Every response carries the shared headers of
 // shared/headers.js (and the CORS headers, if any).
 
-import { app } from '@azure/functions';
+// @azure/functions is a CommonJS package: its named exports come from the default import.
+import azureFunctions from '@azure/functions';
 {{ m.esm_imports(api, "../shared", "../methods") }}
+
+const { app } = azureFunctions;
 
 const MOUNTS = [{{ api.base_path|js }}];
 

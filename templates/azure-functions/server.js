@@ -7,9 +7,10 @@
 // only: it listens on 127.0.0.1. `func start` (Core Tools) runs the real host.
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { HttpRequest, InvocationContext } from '@azure/functions';
+import azureFunctions from '@azure/functions';
 import { handler } from '../src/functions/api.js';
 
+const { HttpRequest, InvocationContext } = azureFunctions;
 const HOST = process.env.HOST || '127.0.0.1';
 const PORT = Number(process.env.PORT || 7071);
 const PREFIX = {{ api.base_path|js }};

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Install `jose` (the JWT library the generated auth.js of a `provider: jwt` project imports) for
-# the Node tests, into a per-user cache outside the repository, keyed by exact version:
+# Install the npm packages generated projects import, for the Node tests: `jose` (the JWT library
+# of a `provider: jwt` project's auth.js) and `@azure/functions` (the azure-functions target's
+# entry), into a per-user cache outside the repository, keyed by exact versions:
 #
-#   ${XDG_CACHE_HOME:-$HOME/.cache}/scaffold-e2e/jose-<version>/node_modules/jose
+#   ${XDG_CACHE_HOME:-$HOME/.cache}/scaffold-e2e/jose-<version>-azfn-<version>/node_modules/
 #
-# Usage: tests/node/install-jose.sh
-#   installs if needed and prints one line: the node_modules directory holding jose. The test links
+# Usage: tests/node/install-node-deps.sh
+#   installs if needed and prints one line: that node_modules directory. The tests link
 #   <project>/node_modules to it, so `import('jose')` in the generated code resolves.
 #
 # The install goes into a temporary directory that is renamed into place only after the installed
@@ -20,13 +21,14 @@ exec </dev/null
 
 # Pinned, exact version: the one specs' package.json files pin. Changing it makes a new cache dir.
 JOSE_VERSION="6.2.18"
+AZURE_FUNCTIONS_VERSION="4.16.5"
 
 cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/scaffold-e2e"
-dest="$cache_root/jose-$JOSE_VERSION"
+dest="$cache_root/jose-$JOSE_VERSION-azfn-$AZURE_FUNCTIONS_VERSION"
 marker=".scaffold-e2e-installed"
 lock_wait_s=300
 
-log() { printf 'install-jose: %s\n' "$*" >&2; }
+log() { printf 'install-node-deps: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 command -v npm >/dev/null 2>&1 || die "npm not found on PATH"
@@ -42,12 +44,15 @@ export npm_config_update_notifier=false
 export npm_config_progress=false
 export npm_config_loglevel=warn
 
-# check DIR: the package under DIR/node_modules/jose is jose at the pinned version.
+# check DIR: the packages under DIR/node_modules are at the pinned versions.
 check() {
-    local dir="$1" v
+    local dir="$1" v w
     v="$(node -p 'require(process.argv[1]).version' "$dir/node_modules/jose/package.json")"
     [[ "$v" == "$JOSE_VERSION" ]] || { echo "jose reports $v, want $JOSE_VERSION"; return 1; }
-    echo "jose $v"
+    w="$(node -p 'require(process.argv[1]).version' "$dir/node_modules/@azure/functions/package.json")"
+    [[ "$w" == "$AZURE_FUNCTIONS_VERSION" ]] ||
+        { echo "@azure/functions reports $w, want $AZURE_FUNCTIONS_VERSION"; return 1; }
+    echo "jose $v, @azure/functions $w"
 }
 
 exec 9>"$cache_root/.install-jose.lock"
@@ -60,15 +65,15 @@ if [[ -f "$dest/$marker" ]] && check "$dest" >/dev/null 2>&1; then
     exit 0
 fi
 
-tmp="$(mktemp -d "$cache_root/.partial-jose-$JOSE_VERSION.XXXXXX")"
+tmp="$(mktemp -d "$cache_root/.partial-jose-$JOSE_VERSION-azfn-$AZURE_FUNCTIONS_VERSION.XXXXXX")"
 chmod 755 "$tmp"
 # shellcheck disable=SC2064
 trap "rm -rf '$tmp'" EXIT
-log "installing jose@$JOSE_VERSION into $dest (cold install)"
-# jose has no dependencies and no install scripts; --ignore-scripts costs nothing.
+log "installing jose@$JOSE_VERSION @azure/functions@$AZURE_FUNCTIONS_VERSION into $dest (cold install)"
+# Neither needs its install scripts.
 npm install --prefix "$tmp" --no-save --no-package-lock --no-audit --no-fund --ignore-scripts \
-    "jose@$JOSE_VERSION" >&2
-check "$tmp" >&2 || die "jose installed but failed its check"
+    "jose@$JOSE_VERSION" "@azure/functions@$AZURE_FUNCTIONS_VERSION" >&2
+check "$tmp" >&2 || die "packages installed but failed their check"
 date -u +%Y-%m-%dT%H:%M:%SZ >"$tmp/$marker"
 if [[ -e "$dest" ]]; then
     log "removing incomplete or broken $dest"
