@@ -84,6 +84,11 @@ pub fn generate(input: &Input) -> Result<Generated, Error> {
         target::Class::Owned,
         openapi::render(&model),
     )?;
+    tree.insert(
+        tree::RelPath::new(schema::SCHEMA_FILE).map_err(Error::Template)?,
+        target::Class::Owned,
+        schema::render(),
+    )?;
     let attributes = tree.gitattributes(input.spec_file);
     tree.insert(
         tree::RelPath::new(".gitattributes").map_err(Error::Template)?,

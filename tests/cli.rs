@@ -20,6 +20,19 @@ fn new_creates_a_project_with_the_starter_spec() {
     insta::assert_snapshot!(out.replace(&dir.display().to_string(), "DIR"));
     let spec = fs::read_to_string(dir.join("scaffold.yaml")).unwrap();
     assert!(spec.contains("name: watchlist\n") && spec.contains("target: netlify\n"));
+    // Its first line points editors at the schema, which the project ships.
+    let (modeline, spec) = spec.split_once('\n').unwrap();
+    assert_eq!(
+        modeline,
+        format!(
+            "# yaml-language-server: $schema={}",
+            scaffold::schema::SCHEMA_FILE
+        )
+    );
+    assert_eq!(
+        fs::read(dir.join(scaffold::schema::SCHEMA_FILE)).unwrap(),
+        scaffold::schema::render()
+    );
     // The starter spec is the example in specs/ (modulo its first comment line).
     let example =
         fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/watchlist.yaml")).unwrap();
@@ -184,5 +197,72 @@ fn operation_names_cannot_clash_with_the_dispatcher() {
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn schema_prints_the_json_schema() {
+    let out = stdout(scaffold().arg("schema"));
+    assert_eq!(out.as_bytes(), scaffold::schema::render());
+    let schema: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert!(stdout(scaffold().args(["schema", "--help"])).contains("yaml-language-server"));
+}
+
+#[test]
+fn completions_for_every_shell_name_the_subcommands() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = stdout(scaffold().args(["completions", shell]));
+        for word in [
+            "new",
+            "generate",
+            "diff",
+            "check",
+            "review",
+            "openapi",
+            "targets",
+            "schema",
+            "completions",
+        ] {
+            assert!(out.contains(word), "{shell}: no `{word}` in\n{out}");
+        }
+        assert!(out.contains("dry-run"), "{shell}: no `dry-run` option");
+    }
+    scaffold().args(["completions", "tcsh"]).assert().code(2);
+}
+
+/// The bash script parses, and completing `scaffold gen` offers `generate`.
+#[test]
+fn bash_completions_parse_and_complete() {
+    let tmp = tempfile::tempdir().unwrap();
+    let script = tmp.path().join("scaffold.bash");
+    fs::write(&script, stdout(scaffold().args(["completions", "bash"]))).unwrap();
+    let check = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .output()
+        .expect("bash on PATH");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let complete = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(
+            r#"source "$1"; COMP_WORDS=(scaffold gen); COMP_CWORD=1; _scaffold scaffold gen scaffold; printf '%s\n' "${COMPREPLY[@]}""#,
+        )
+        .arg("bash")
+        .arg(&script)
+        .output()
+        .expect("bash on PATH");
+    let words = String::from_utf8_lossy(&complete.stdout);
+    assert!(
+        words.lines().any(|w| w == "generate"),
+        "{words}{}",
+        String::from_utf8_lossy(&complete.stderr)
     );
 }
