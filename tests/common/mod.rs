@@ -358,3 +358,82 @@ pub fn target_project(spec: &str, target: &str, overlay: &str) -> (tempfile::Tem
     assert!(copied > 0, "nothing in {overlay}");
     (tmp, project)
 }
+
+// ---- End to end with JWT auth ----
+
+/// The settings `tests/e2e/jwks-server.mjs` signs tokens for (also in its state file).
+pub const E2E_ISSUER: &str = "https://issuer.e2e.test/";
+pub const E2E_AUDIENCE: &str = "https://api.e2e.test";
+
+/// A running `tests/e2e/jwks-server.mjs` on 127.0.0.1; stopped when dropped.
+pub struct Jwks {
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+    /// The state file `tests/e2e/api-http.test.js` reads (`JWT_STATE`).
+    pub state: PathBuf,
+    /// `http://127.0.0.1:<port>/jwks.json`.
+    pub url: String,
+}
+
+impl Jwks {
+    /// `JWT_ISSUER`, `JWT_AUDIENCE`, `JWT_JWKS_URL` as the jwt-cors spec reads them.
+    pub fn env(&self) -> [(&'static str, String); 3] {
+        [
+            ("JWT_ISSUER", E2E_ISSUER.to_string()),
+            ("JWT_AUDIENCE", E2E_AUDIENCE.to_string()),
+            ("JWT_JWKS_URL", self.url.clone()),
+        ]
+    }
+}
+
+impl Drop for Jwks {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the JWKS server and waits (at most 20 s) for its state file.
+pub fn start_jwks() -> Jwks {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = dir.path().join("jwt-state.json");
+    let child = std::process::Command::new("node")
+        .arg(manifest_dir().join("tests/e2e/jwks-server.mjs"))
+        .arg(&state)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("start tests/e2e/jwks-server.mjs");
+    let mut jwks = Jwks {
+        child,
+        _dir: dir,
+        state,
+        url: String::new(),
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !jwks.state.is_file() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "tests/e2e/jwks-server.mjs wrote no state file within 20 s"
+        );
+        if let Ok(Some(status)) = jwks.child.try_wait() {
+            panic!("tests/e2e/jwks-server.mjs exited early: {status}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let text = std::fs::read_to_string(&jwks.state).expect("read JWKS state");
+    let value: serde_json::Value = serde_json::from_str(&text).expect("JWKS state is JSON");
+    jwks.url = value["jwksUrl"].as_str().expect("jwksUrl").to_string();
+    jwks
+}
+
+/// Counts from a `node --test` spec/tap summary (`# pass 8`, `ℹ pass 8`): (pass, fail).
+pub fn node_test_counts(stdout: &str) -> (u32, u32) {
+    let count = |word: &str| {
+        stdout
+            .lines()
+            .find_map(|l| l.trim_start_matches(['ℹ', '#', ' ']).strip_prefix(word))
+            .and_then(|n| n.trim().parse::<u32>().ok())
+            .unwrap_or(0)
+    };
+    (count("pass "), count("fail "))
+}
