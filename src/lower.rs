@@ -1525,6 +1525,71 @@ mod tests {
         super::lower(&loaded, &cx).unwrap_or_else(|e| panic!("{e:?}"))
     }
 
+    #[test]
+    fn api_gateway_jwt_takes_issuer_audience_and_roles_claim_only() {
+        let errs = errors(
+            "name: a\ntarget: aws-lambda\nauth: { provider: api-gateway-jwt, issuer: 'https://i.example/', jwks_url: 'https://i.example/k', clock_skew_seconds: 5 }\nresources: { movies: {} }\n",
+        );
+        assert_eq!(
+            errs,
+            [
+                "`provider: api-gateway-jwt` needs `auth.audience`",
+                "`auth.jwks_url` does not apply to `provider: api-gateway-jwt`",
+                "`auth.clock_skew_seconds` does not apply to `provider: api-gateway-jwt`",
+            ]
+        );
+        let errs = errors(
+            "name: a\ntarget: netlify\nauth: { provider: api-gateway-jwt, issuer: i, audience: a }\nresources: { movies: {} }\n",
+        );
+        assert_eq!(
+            errs,
+            ["auth provider `api-gateway-jwt` is not available on target `netlify`"]
+        );
+    }
+
+    #[test]
+    fn api_gateway_jwt_model_has_gateway_settings_and_no_jwt() {
+        let templates = Templates::builtin();
+        let (m, _, _) = crate::model(&Input {
+            spec_file: "s.yaml",
+            spec: b"name: a\ntarget: aws-lambda\nauth: { provider: api-gateway-jwt, issuer: env:JWT_ISSUER, audience: api, roles_claim: app.roles }\nresources: { movies: {} }\n",
+            target: None,
+            templates: &templates,
+        })
+        .unwrap();
+        assert!(m.auth.jwt.is_none());
+        let g = m.auth.gateway.expect("gateway settings");
+        assert_eq!(g.issuer.env.as_deref(), Some("JWT_ISSUER"));
+        assert_eq!(g.issuer.param.as_deref(), Some("JwtIssuer"));
+        assert_eq!(g.audience.value.as_deref(), Some("api"));
+        assert_eq!(g.roles_claim, ["app", "roles"]);
+    }
+
+    #[test]
+    fn body_limit_cannot_exceed_what_the_target_delivers() {
+        let spec = |target: &str| {
+            format!("name: a\ntarget: {target}\nauth: {{ provider: none }}\nlimits: {{ body_bytes: 5000000 }}\nresources: {{ movies: {{}} }}\n")
+        };
+        assert_eq!(
+            errors(&spec("vercel")),
+            ["`limits.body_bytes` is 5000000, more than target `vercel` delivers"]
+        );
+        let templates = Templates::builtin();
+        for target in ["netlify", "aws-lambda", "cloudflare-workers"] {
+            let text = spec(target);
+            assert!(
+                generate(&Input {
+                    spec_file: "s.yaml",
+                    spec: text.as_bytes(),
+                    target: None,
+                    templates: &templates,
+                })
+                .is_ok(),
+                "{target}"
+            );
+        }
+    }
+
     fn errors(spec: &str) -> Vec<String> {
         let templates = Templates::builtin();
         match generate(&Input {

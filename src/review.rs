@@ -78,7 +78,9 @@ pub fn review(old: &Model, new: &Model) -> Vec<Change> {
             ),
         ));
     }
-    if old.auth.provider == new.auth.provider && old.auth.jwt != new.auth.jwt {
+    if old.auth.provider == new.auth.provider
+        && (old.auth.jwt != new.auth.jwt || old.auth.gateway != new.auth.gateway)
+    {
         out.push(Change::new(
             "jwt_settings_changed",
             true,
