@@ -32,6 +32,7 @@ export default async (request, context) => {
   return toResponse(result);
 };
 
+// Netlify reads `config` without running the module: `path` must be string literals.
 export const config = {
-  path: [{{ api.base_path|js }}, {{ api.base_path|js }} + '/*'],
+  path: [{{ api.base_path|js }}, {{ (api.base_path ~ "/*")|js }}],
 };
