@@ -437,3 +437,98 @@ pub fn node_test_counts(stdout: &str) -> (u32, u32) {
     };
     (count("pass "), count("fail "))
 }
+
+// ---- A generated project under a platform's local runtime (tests/e2e/*-dev.sh) ----
+
+/// Runs `tests/node/install-node-deps.sh` (pinned jose and @azure/functions, cached) and links
+/// `<project>/node_modules` to what it installed, so the generated `import 'jose'` resolves.
+pub fn link_node_deps(project: &Path) {
+    let root = manifest_dir();
+    let out = Command::new("bash")
+        .arg(root.join("tests/node/install-node-deps.sh"))
+        .current_dir(&root)
+        .output()
+        .expect("run tests/node/install-node-deps.sh");
+    assert!(
+        out.status.success(),
+        "tests/node/install-node-deps.sh failed ({}); it needs node, npm and flock on PATH and the npm \
+         registry on a cold cache:\n{}",
+        out.status,
+        output_text(&out)
+    );
+    let dir = PathBuf::from(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .last()
+            .unwrap_or("")
+            .trim(),
+    );
+    assert!(
+        dir.join("jose/package.json").is_file(),
+        "install-node-deps.sh printed {dir:?}, which holds no jose:\n{}",
+        output_text(&out)
+    );
+    std::os::unix::fs::symlink(&dir, project.join("node_modules"))
+        .unwrap_or_else(|e| panic!("link {}/node_modules: {e}", project.display()));
+}
+
+/// Writes `<project>/.env` (`NAME=value` lines): where the generated READMEs tell users to put the
+/// settings for `netlify dev` and `vercel dev`.
+pub fn write_dotenv(project: &Path, vars: &[(&str, String)]) {
+    let text: String = vars
+        .iter()
+        .map(|(name, value)| {
+            assert!(
+                !value.contains(['\n', '"', '\'', '#', ' ']),
+                "{name}: keep .env values plain"
+            );
+            format!("{name}={value}\n")
+        })
+        .collect();
+    fs::write(project.join(".env"), text).expect("write .env");
+}
+
+/// Runs `bash HARNESS PROJECT -- node --test --test-reporter=spec tests/e2e/api-http.test.js`
+/// (HARNESS relative to the repository: it starts the runtime and sets BASE_URL) with the JWKS
+/// state, `E2E_TARGET` and `env`; asserts success, no failing and at least `min_pass` passing tests.
+pub fn run_api_http(
+    harness: &str,
+    project: &Path,
+    jwks: &Jwks,
+    target: &str,
+    env: &[(&str, &str)],
+    min_pass: u32,
+) {
+    let root = manifest_dir();
+    let started = std::time::Instant::now();
+    let out = Command::new("bash")
+        .arg(root.join(harness))
+        .arg(project)
+        .arg("--")
+        .args(["node", "--test", "--test-reporter=spec"])
+        .arg(root.join("tests/e2e/api-http.test.js"))
+        .current_dir(&root)
+        .env("CI", "true")
+        .env("JWT_STATE", &jwks.state)
+        .env("E2E_TARGET", target)
+        .envs(env.iter().copied())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("run {harness}: {e}"));
+    let text = output_text(&out);
+    eprintln!(
+        "{harness} + api-http.test.js on {target}: {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        out.status.success(),
+        "{harness} on {target} failed ({}):\n{text}",
+        out.status
+    );
+    let (pass, fail) = node_test_counts(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(fail, 0, "failing tests on {target}:\n{text}");
+    assert!(
+        pass >= min_pass,
+        "only {pass} tests passed on {target} (want >= {min_pass}):\n{text}"
+    );
+}

@@ -20,6 +20,9 @@
 #                              only when startup or CMD fails)
 #   NETLIFY_DEV_READY_PATH     path that must answer with a status other than 404
 #                              before CMD starts (default: none; only "/" must answer)
+#   NETLIFY_DEV_NO_FUNCTION_RETRY  1: a 403/404 from a function mounted with `config.path`
+#                              is not retried with .html/.htm/index.html paths (see
+#                              function-no-retry.cjs; default 0: netlify dev as it is)
 #
 # Every listener netlify dev opens is forced onto 127.0.0.1 (see
 # listen-loopback.cjs); the script fails if it finds one that is not on loopback.
@@ -161,6 +164,9 @@ mkdir -p "$project_dir/public"
 
 # --- start netlify dev in its own process group -----------------------------
 preload="--require \"$E2E_DIR/listen-loopback.cjs\""
+if [[ "${NETLIFY_DEV_NO_FUNCTION_RETRY:-0}" == 1 ]]; then
+    preload="$preload --require \"$E2E_DIR/function-no-retry.cjs\""
+fi
 log "starting netlify dev in $project_dir on 127.0.0.1:$port (functions $functions_port, static $static_port); log: $log_file"
 start_time=$SECONDS
 # shellcheck disable=SC2031  # (install-tools.sh sets CI in its own subshell)
