@@ -1,0 +1,8 @@
+// Test overlay (tests/node, lambda-gateway project, aws-lambda target: copied into src/methods/).
+// Echoes what the dispatcher hands over: the user made from API Gateway's JWT authorizer claims.
+export default async function health({ user, params, body }) {
+  return {
+    status: 200,
+    body: { op: 'health', user: user && { id: user.id, email: user.email, roles: user.roles }, params, body },
+  };
+}
