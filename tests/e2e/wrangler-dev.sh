@@ -44,9 +44,9 @@ shift 2
 [[ -f "$project_dir/wrangler.toml" ]] || { log "no wrangler.toml in $project_dir"; exit 64; }
 [[ "$START_TIMEOUT" =~ ^[0-9]+$ && "$STOP_TIMEOUT" =~ ^[0-9]+$ ]] ||
     { log "WRANGLER_DEV_START_TIMEOUT / WRANGLER_DEV_STOP_TIMEOUT must be whole seconds"; exit 64; }
-for tool in curl setsid ps ss:iproute2 timeout:coreutils; do
+for tool in curl:curl setsid:util-linux ps:procps ss:iproute2 timeout:coreutils; do
     command -v "${tool%%:*}" >/dev/null 2>&1 ||
-        { log "${tool%%:*} not found on PATH${tool#*:}"; exit 69; }
+        { log "${tool%%:*} not found on PATH: install it (Debian package ${tool#*:})"; exit 69; }
 done
 
 # Node 22 + wrangler (cached).
