@@ -1,0 +1,234 @@
+//! End to end on Cloudflare's own local runtime: a project generated for the `cloudflare-workers`
+//! target from `specs/jwt-cors.yaml` (with the test handlers of `tests/node/overlay-esm/`) is
+//! bundled by wrangler (esbuild, jose included) and run in workerd by `wrangler dev --local` on
+//! 127.0.0.1, then driven over HTTP by the shared behaviour test `tests/e2e/api-http.test.js`. The
+//! Worker verifies tokens against `tests/e2e/jwks-server.mjs` on 127.0.0.1, reading its settings
+//! from `.dev.vars`, as the generated README tells users. A second case runs the same project
+//! without `.dev.vars`: it must fail closed.
+//!
+//! `tests/e2e/wrangler-dev.sh` installs the pinned Node 22 and wrangler into `~/.cache/scaffold-e2e/`
+//! on first use (`tests/e2e/install-wrangler.sh`, about 10 s, then cached), starts the server
+//! offline, runs the command and stops the server. Needs `node`, `npm`, `curl`, `ss` (iproute2) and
+//! `flock`, and the npm registry on a cold cache; without them these tests fail, they do not skip.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::{
+    manifest_dir, node_test_counts, output_text, require_node, require_npm, start_jwks,
+    target_project, Jwks,
+};
+
+const TARGET: &str = "cloudflare-workers";
+const SPEC: &str = "specs/jwt-cors.yaml";
+const OVERLAY: &str = "tests/node/overlay-esm";
+
+/// The shared security headers of a spec without `headers:` overrides, hard-coded on purpose (as
+/// in `tests/e2e/api-http.test.js`).
+const SECURITY_HEADERS: [(&str, &str); 11] = [
+    ("content-type", "application/json; charset=utf-8"),
+    ("cache-control", "no-store"),
+    (
+        "content-security-policy",
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    ),
+    (
+        "strict-transport-security",
+        "max-age=63072000; includeSubDomains",
+    ),
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "no-referrer"),
+    ("cross-origin-resource-policy", "same-origin"),
+    ("cross-origin-opener-policy", "same-origin"),
+    (
+        "permissions-policy",
+        "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()",
+    ),
+    ("x-permitted-cross-domain-policies", "none"),
+];
+
+/// The generated project with the ES module test handlers and `node_modules` linked to the pinned
+/// jose of `tests/node/install-node-deps.sh` (wrangler's esbuild resolves `import('jose')` through
+/// the link and bundles it into the Worker).
+fn worker_project() -> (tempfile::TempDir, PathBuf) {
+    require_node();
+    require_npm();
+    let (tmp, project) = target_project(SPEC, TARGET, OVERLAY);
+    assert!(
+        project.join("wrangler.toml").is_file() && project.join("src/index.js").is_file(),
+        "scaffold new --target {TARGET} made no wrangler.toml or src/index.js in {}",
+        project.display()
+    );
+    let node_modules = node_deps();
+    std::os::unix::fs::symlink(&node_modules, project.join("node_modules"))
+        .expect("link node_modules");
+    (tmp, project)
+}
+
+/// Runs `tests/node/install-node-deps.sh` (pinned jose, cached); returns its node_modules directory.
+fn node_deps() -> PathBuf {
+    let root = manifest_dir();
+    let out = Command::new("bash")
+        .arg(root.join("tests/node/install-node-deps.sh"))
+        .current_dir(&root)
+        .output()
+        .expect("run tests/node/install-node-deps.sh");
+    assert!(
+        out.status.success(),
+        "tests/node/install-node-deps.sh failed ({}):\n{}",
+        out.status,
+        output_text(&out)
+    );
+    let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    assert!(
+        dir.join("jose/package.json").is_file(),
+        "install-node-deps.sh printed {dir:?}, which holds no jose"
+    );
+    dir
+}
+
+/// `.dev.vars` (dotenv syntax), which `wrangler dev` turns into the Worker's `env` bindings.
+fn write_dev_vars(project: &Path, jwks: &Jwks) {
+    let text: String = jwks
+        .env()
+        .iter()
+        .map(|(name, value)| format!("{name}=\"{value}\"\n"))
+        .collect();
+    std::fs::write(project.join(".dev.vars"), text).expect("write .dev.vars");
+}
+
+/// `tests/e2e/wrangler-dev.sh PROJECT -- CMD...` from the repository root, with `envs` for CMD.
+fn under_wrangler_dev(project: &Path, cmd: &[&str], envs: &[(&str, &Path)]) -> Output {
+    let root = manifest_dir();
+    let mut command = Command::new("bash");
+    command
+        .arg(root.join("tests/e2e/wrangler-dev.sh"))
+        .arg(project)
+        .arg("--")
+        .args(cmd)
+        .current_dir(&root)
+        .env("CI", "true")
+        .env("E2E_TARGET", TARGET);
+    for (name, value) in envs {
+        command.env(name, value);
+    }
+    let started = std::time::Instant::now();
+    let out = command.output().expect("run tests/e2e/wrangler-dev.sh");
+    // Shown with --nocapture: the harness's own timings (ready after, stopped in).
+    eprintln!(
+        "wrangler-dev.sh took {:.1} s:\n{}",
+        started.elapsed().as_secs_f64(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+#[test]
+fn generated_worker_under_wrangler_dev() {
+    let jwks = start_jwks();
+    let (_tmp, project) = worker_project();
+    write_dev_vars(&project, &jwks);
+    let test_file = manifest_dir().join("tests/e2e/api-http.test.js");
+    let out = under_wrangler_dev(
+        &project,
+        &[
+            "node",
+            "--test",
+            "--test-reporter=spec",
+            "--test-timeout=60000",
+            test_file.to_str().expect("UTF-8 path"),
+        ],
+        &[("JWT_STATE", &jwks.state)],
+    );
+    let text = output_text(&out);
+    assert!(
+        out.status.success(),
+        "end-to-end run under wrangler dev failed ({}):\n{text}",
+        out.status
+    );
+    let (passed, failed) = node_test_counts(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(failed, 0, "{text}");
+    assert!(
+        passed >= 8,
+        "too few end-to-end tests ran ({passed}):\n{text}"
+    );
+}
+
+/// Mints a valid RS256 token with the JWKS server's key and sends it to `/api/notes`, and calls the
+/// public `/api/stats`; prints `{ authenticated, public }`, each `{ status, headers, body }`.
+const FAIL_CLOSED_PROBE: &str = r#"
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+const state = JSON.parse(fs.readFileSync(process.env.JWT_STATE, 'utf8'));
+const b64 = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
+const now = Math.floor(Date.now() / 1000);
+const input = `${b64({ alg: 'RS256', typ: 'JWT', kid: state.kid })}.${b64({
+  iss: state.issuer, aud: state.audience, sub: 'user-1', iat: now, exp: now + 600,
+})}`;
+const signature = crypto.sign('sha256', Buffer.from(input), crypto.createPrivateKey(state.privateKeyPem));
+async function call(path, headers) {
+  const res = await fetch(process.env.BASE_URL + path, { headers, signal: AbortSignal.timeout(20000) });
+  return { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
+}
+const authenticated = await call('/api/notes', { authorization: `Bearer ${input}.${signature.toString('base64url')}` });
+const open = await call('/api/stats', {});
+console.log(JSON.stringify({ authenticated, public: open }));
+"#;
+
+#[test]
+fn worker_without_dev_vars_fails_closed() {
+    let jwks = start_jwks();
+    let (tmp, project) = worker_project();
+    assert!(!project.join(".dev.vars").exists());
+    let log = tmp.path().join("wrangler-dev.log");
+    let out = under_wrangler_dev(
+        &project,
+        &["node", "--input-type=module", "-e", FAIL_CLOSED_PROBE],
+        &[("JWT_STATE", &jwks.state), ("WRANGLER_DEV_LOG", &log)],
+    );
+    let text = output_text(&out);
+    assert!(
+        out.status.success(),
+        "the probe under wrangler dev failed ({}):\n{text}",
+        out.status
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout
+        .lines()
+        .rev()
+        .find(|l| l.starts_with('{'))
+        .unwrap_or_else(|| panic!("the probe printed no JSON:\n{text}"));
+    let result: serde_json::Value = serde_json::from_str(line).expect("probe output is JSON");
+    for case in ["authenticated", "public"] {
+        let res = &result[case];
+        assert_eq!(
+            res["status"], 500,
+            "{case} request without settings:\n{text}"
+        );
+        let body: serde_json::Value =
+            serde_json::from_str(res["body"].as_str().unwrap_or("")).expect("a JSON error body");
+        assert_eq!(body["error"], "internal_error", "{case}:\n{text}");
+        let request_id = res["headers"]["x-request-id"].as_str().unwrap_or("");
+        assert!(
+            !request_id.is_empty() && body["requestId"] == request_id,
+            "{case}: the body's requestId must be the X-Request-Id header:\n{text}"
+        );
+        assert_eq!(
+            body.as_object().map(|o| o.len()),
+            Some(2),
+            "{case}: the 500 body holds only error and requestId:\n{text}"
+        );
+        for (name, value) in SECURITY_HEADERS {
+            assert_eq!(res["headers"][name], value, "{case}: {name}:\n{text}");
+        }
+    }
+    // The 500 comes from the settings check, not from anything else going wrong.
+    let log_text = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        log_text.contains("JWT auth is not configured"),
+        "wrangler's log does not show the missing-settings error:\n{log_text}\n{text}"
+    );
+}
