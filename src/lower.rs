@@ -8,9 +8,9 @@ use serde::Deserialize;
 use crate::diag::{did_you_mean, one_of, Diagnostic, Pos};
 use crate::index::SpanIndex;
 use crate::model::{
-    Auth, Cors, Field, Gateway, Header, Jwt, Limits, Model, Operation, Resource, Route, RouteMethod,
-    Segment, Setting, CORS_ALLOW_HEADERS, CRUD, DEFAULT_BODY_BYTES, JWT_ALGORITHMS, MAX_BODY_BYTES,
-    METHODS, SECURITY_HEADERS,
+    Auth, Cors, Field, Gateway, Header, Jwt, Limits, Model, Operation, Resource, Route,
+    RouteMethod, Segment, Setting, CORS_ALLOW_HEADERS, CRUD, DEFAULT_BODY_BYTES, JWT_ALGORITHMS,
+    MAX_BODY_BYTES, METHODS, SECURITY_HEADERS, STORAGES,
 };
 use crate::naming::{is_identifier, is_js_reserved, is_project_name, Names, PROTO_KEYS};
 use crate::spec::{
@@ -90,14 +90,37 @@ pub fn lower(loaded: &Loaded, cx: &Context) -> Result<Model, Vec<Diagnostic>> {
     let cors = lower_cors(&mut l, spec.cors.as_ref());
     let limits = lower_limits(&mut l, spec, cx);
     let headers = lower_headers(&mut l, spec);
+    let default_storage = lower_storage(&mut l, spec.storage.as_deref(), &["storage"], None, cx);
 
     let mut resources = Vec::new();
     let mut operations = Vec::new();
     for (rname, r) in &spec.resources {
-        if let Some(res) = lower_resource(&mut l, rname, r, &auth, &base_path, &mut operations) {
+        let storage = lower_storage(
+            &mut l,
+            r.storage.as_deref(),
+            &["resources", rname, "storage"],
+            Some(&default_storage),
+            cx,
+        );
+        if let Some(res) = lower_resource(
+            &mut l,
+            rname,
+            r,
+            &auth,
+            &base_path,
+            &storage,
+            &mut operations,
+        ) {
             resources.push(res);
         }
     }
+    let mut storages: Vec<String> = resources
+        .iter()
+        .map(|r| r.storage.clone())
+        .filter(|s| s != "none")
+        .collect();
+    storages.sort();
+    storages.dedup();
     for (name, route) in &spec.routes {
         if let Some(op) = lower_route(&mut l, name, route, &auth, &base_path) {
             operations.push(op);
@@ -120,6 +143,7 @@ pub fn lower(loaded: &Loaded, cx: &Context) -> Result<Model, Vec<Diagnostic>> {
             target: cx.target.to_string(),
             route_prefix: base_path.trim_start_matches('/').to_string(),
             base_path,
+            storages,
             auth,
             cors,
             limits,
@@ -898,12 +922,58 @@ fn check_name(l: &mut Lowerer, what: &str, name: &str, path: &[&str]) -> bool {
     true
 }
 
+/// A `storage` value (top level, or a resource's with the top level's as `inherited`); the
+/// target's first storage when absent.
+fn lower_storage(
+    l: &mut Lowerer,
+    value: Option<&str>,
+    at: &[&str],
+    inherited: Option<&str>,
+    cx: &Context,
+) -> String {
+    let supported: Vec<&str> = cx.desc.storage.iter().map(String::as_str).collect();
+    let fallback = inherited
+        .or(supported.first().copied())
+        .unwrap_or("none")
+        .to_string();
+    let Some(v) = value else {
+        return fallback;
+    };
+    if !STORAGES.contains(&v) {
+        l.err(
+            Diagnostic::new(format!("unknown storage `{v}`"), l.value(at))
+                .expected(one_of(&supported))
+                .help_opt(
+                    did_you_mean(v, supported.iter().copied())
+                        .map(|s| format!("did you mean `{s}`?")),
+                ),
+        );
+        return fallback;
+    }
+    if !supported.contains(&v) {
+        l.err(
+            Diagnostic::new(
+                format!("storage `{v}` is not available on target `{}`", cx.target),
+                l.value(at),
+            )
+            .expected(one_of(&supported))
+            .help(format!(
+                "use `{}` (the target's default), or `memory` for tests and demos",
+                supported.first().copied().unwrap_or("none")
+            )),
+        );
+        return fallback;
+    }
+    v.to_string()
+}
+
 fn lower_resource(
     l: &mut Lowerer,
     rname: &str,
     r: &ResourceSpec,
     auth: &Auth,
     base_path: &str,
+    storage: &str,
     ops: &mut Vec<Operation>,
 ) -> Option<Resource> {
     let rpath = ["resources", rname];
@@ -1006,6 +1076,8 @@ fn lower_resource(
                 takes_body: takes_body(method),
                 body_resource: matches!(kind, "create" | "update").then(|| rname.to_string()),
                 summary,
+                storage: storage.to_string(),
+                fields: fields.iter().map(|f: &Field| f.name.clone()).collect(),
             },
         );
     }
@@ -1016,6 +1088,7 @@ fn lower_resource(
     Some(Resource {
         name: names,
         fields,
+        storage: storage.to_string(),
     })
 }
 
@@ -1274,6 +1347,8 @@ fn lower_route(
         params,
         public,
         roles,
+        storage: "none".to_string(),
+        fields: Vec::new(),
     })
 }
 

@@ -23,6 +23,8 @@ pub struct Model {
     pub resources: Vec<Resource>,
     /// Every operation, sorted by resource then CRUD order, custom routes last by name.
     pub operations: Vec<Operation>,
+    /// The storages resources use, `none` excluded, sorted: what the store module implements.
+    pub storages: Vec<String>,
     /// The dispatch table: one entry per distinct path, in match priority order
     /// (at the first differing segment a literal beats a parameter).
     pub routes: Vec<Route>,
@@ -99,6 +101,8 @@ pub struct Header {
 pub struct Resource {
     pub name: Names,
     pub fields: Vec<Field>,
+    /// Where its items are kept: one of [`STORAGES`].
+    pub storage: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -159,6 +163,10 @@ pub struct Operation {
     pub stem: String,
     /// One line on what the operation does.
     pub summary: String,
+    /// A CRUD operation's storage (`none`: the handler is a 501 starter); `none` for custom routes.
+    pub storage: String,
+    /// A CRUD operation's writable fields, in spec order (what create and update store).
+    pub fields: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -188,6 +196,9 @@ pub struct RouteMethod {
     /// The operation's camel-case name.
     pub operation: String,
 }
+
+/// Every `storage` the tool knows; a target lists the ones it supports.
+pub const STORAGES: &[&str] = &["netlify-blobs", "cloudflare-kv", "memory", "none"];
 
 /// Methods an operation may use, in the order `Allow` lists them.
 pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];

@@ -9,7 +9,7 @@ use minijinja::value::Serde;
 use minijinja::{context, AutoEscape, Environment, UndefinedBehavior};
 
 use crate::model::Model;
-use crate::target::{Each, TargetDesc};
+use crate::target::{Each, TargetDesc, When};
 use crate::tree::{RelPath, Tree};
 use crate::Error;
 
@@ -123,7 +123,18 @@ pub fn render(
         })
         .collect();
     let handlers = minijinja::Value::from(Serde(&handlers));
+    // Each once-file's path by template name, for files that point to another.
+    let paths: BTreeMap<&str, &str> = desc
+        .files
+        .iter()
+        .filter(|rule| rule.each == Each::Once)
+        .map(|rule| (rule.template.as_str(), rule.path.as_str()))
+        .collect();
+    let paths = minijinja::Value::from(Serde(&paths));
     for rule in &desc.files {
+        if rule.when == When::Storage && model.storages.is_empty() {
+            continue;
+        }
         let name = if rule.template.starts_with("_shared/") {
             rule.template.clone()
         } else {
@@ -143,14 +154,14 @@ pub fn render(
         match rule.each {
             Each::Once => emit(
                 rule.path.clone(),
-                context! { api => api.clone(), target => target_value.clone(), handlers => handlers.clone(), file => &rule.path },
+                context! { api => api.clone(), target => target_value.clone(), handlers => handlers.clone(), paths => paths.clone(), file => &rule.path },
             )?,
             Each::Operation => {
                 for op in &model.operations {
                     let path = rule.path.replace("{operation}", &op.stem);
                     emit(
                         path.clone(),
-                        context! { api => api.clone(), target => target_value.clone(), handlers => handlers.clone(), op => Serde(op), file => path },
+                        context! { api => api.clone(), target => target_value.clone(), handlers => handlers.clone(), paths => paths.clone(), op => Serde(op), file => path },
                     )?;
                 }
             }

@@ -24,6 +24,8 @@ pub struct Spec {
     pub headers: BTreeMap<String, Option<String>>,
     pub cors: Option<CorsSpec>,
     pub limits: Option<LimitsSpec>,
+    /// Where resources keep their items (default: the target's first storage).
+    pub storage: Option<String>,
     #[serde(default)]
     pub resources: BTreeMap<String, ResourceSpec>,
     #[serde(default)]
@@ -69,6 +71,8 @@ pub struct ResourceSpec {
     #[serde(default)]
     pub fields: BTreeMap<String, FieldSpec>,
     pub operations: Option<Operations>,
+    /// Where this resource keeps its items, overriding the top-level `storage`.
+    pub storage: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -21,6 +21,12 @@ pub struct TargetDesc {
     pub settings_hint: String,
     /// Values of `auth.provider` this target supports; the first is what a starter spec uses.
     pub auth_providers: Vec<String>,
+    /// Values of `storage` this target supports; the first is the default.
+    pub storage: Vec<String>,
+    /// How handlers import the shared modules: the shared folder relative to the handler folder.
+    pub shared_from_handlers: String,
+    /// The module system of the generated JavaScript: `esm` or `cjs`.
+    pub module: String,
     /// The largest request body the platform delivers: `limits.body_bytes` may not exceed it.
     pub max_body_bytes: u64,
     /// Handler file stems the platform would treat specially (e.g. deploy as a function).
@@ -41,6 +47,18 @@ pub struct FileRule {
     pub class: Class,
     #[serde(default)]
     pub each: Each,
+    #[serde(default)]
+    pub when: When,
+}
+
+/// When a file is emitted at all.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum When {
+    #[default]
+    Always,
+    /// Only when some resource keeps its items somewhere (`storage` other than `none`).
+    Storage,
 }
 
 /// Who owns a generated file after the first write (see `plan`).

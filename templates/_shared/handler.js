@@ -14,8 +14,91 @@
 //   {{ target.platform_context }}
 // Return `{ status, body, headers }`: status defaults to 200; returning nothing sends 204.
 // A thrown error becomes a 500 whose body holds only the request id; the details go to the log.
+{% if op.storage != "none" %}
+//
+// Items are kept by {{ paths["_shared/store.js"] }} ({{ op.storage }}), each under its owner: the
+// signed-in user (another user's id gives 404).
+{% endif %}
+{% if target.module == "cjs" %}
+'use strict';
+{% endif %}
+{% if op.storage != "none" %}
 
-export default async function {{ op.name.camel }}({ user, params, query, body }) {
+{% if target.module == "cjs" %}
+const { openCollection, {% if op.kind == "create" %}newId, {% endif %}ownerOf{% if op.kind == "create" or op.kind == "update" %}, pick{% endif %} } = require('{{ target.shared_from_handlers }}/store.js');
+{% else %}
+import { openCollection, {% if op.kind == "create" %}newId, {% endif %}ownerOf{% if op.kind == "create" or op.kind == "update" %}, pick{% endif %} } from '{{ target.shared_from_handlers }}/store.js';
+{% endif %}
+{% endif %}
+{% if op.storage != "none" and op.kind == "list" %}
+
+const DEFAULT_LIMIT = 20;
+const MAX_LIMIT = 100;
+// A cursor is the id of the last item of the previous page.
+const CURSOR = /^[A-Za-z0-9._~-]{1,128}$/;
+
+async function {{ op.name.camel }}(ctx) {
+  const { user, query } = ctx;
+  const limit = query.limit === undefined ? DEFAULT_LIMIT : Number(query.limit);
+  if (!/^[0-9]{1,3}$/.test(query.limit ?? String(DEFAULT_LIMIT)) || limit < 1 || limit > MAX_LIMIT) {
+    return { status: 400, body: { error: 'invalid_limit', message: `limit must be 1 to ${MAX_LIMIT}` } };
+  }
+  if (query.cursor !== undefined && !CURSOR.test(query.cursor)) {
+    return { status: 400, body: { error: 'invalid_cursor' } };
+  }
+  const items = await openCollection({{ op.resource.spec|js }}, ctx);
+  const { items: found, next } = await items.list(ownerOf(user), { limit, cursor: query.cursor });
+  return { body: { items: found, next } };
+}
+{% elif op.storage != "none" and op.kind == "create" %}
+
+// The fields an item stores; the dispatcher has refused any other (422).
+const FIELDS = {{ op.fields|js }};
+
+async function {{ op.name.camel }}(ctx) {
+  const { user, body } = ctx;
+  const now = new Date().toISOString();
+  const item = { id: newId(), ...pick(body, FIELDS), createdAt: now, updatedAt: now };
+  const items = await openCollection({{ op.resource.spec|js }}, ctx);
+  await items.put(ownerOf(user), item.id, item);
+  return { status: 201, headers: { Location: `{{ op.full_path }}/${item.id}` }, body: item };
+}
+{% elif op.storage != "none" and op.kind == "read" %}
+
+async function {{ op.name.camel }}(ctx) {
+  const { user, params } = ctx;
+  const items = await openCollection({{ op.resource.spec|js }}, ctx);
+  const item = await items.get(ownerOf(user), params.id);
+  if (item === null) return { status: 404, body: { error: 'not_found' } };
+  return { body: item };
+}
+{% elif op.storage != "none" and op.kind == "update" %}
+
+// The fields an item stores; an update replaces them all (absent ones are removed).
+const FIELDS = {{ op.fields|js }};
+
+async function {{ op.name.camel }}(ctx) {
+  const { user, params, body } = ctx;
+  const items = await openCollection({{ op.resource.spec|js }}, ctx);
+  const existing = await items.get(ownerOf(user), params.id);
+  if (existing === null) return { status: 404, body: { error: 'not_found' } };
+  const item = { id: existing.id, ...pick(body, FIELDS), createdAt: existing.createdAt, updatedAt: new Date().toISOString() };
+  await items.put(ownerOf(user), item.id, item);
+  return { body: item };
+}
+{% elif op.storage != "none" and op.kind == "delete" %}
+
+async function {{ op.name.camel }}(ctx) {
+  const { user, params } = ctx;
+  const items = await openCollection({{ op.resource.spec|js }}, ctx);
+  const removed = await items.remove(ownerOf(user), params.id);
+  if (!removed) return { status: 404, body: { error: 'not_found' } };
+  return undefined;
+}
+{% else %}
+
+// Replace this with the operation's work; see above for what the dispatcher passes in.
+async function {{ op.name.camel }}() {
   return {
     status: 501,
     body: {
@@ -25,3 +108,10 @@ export default async function {{ op.name.camel }}({ user, params, query, body })
     },
   };
 }
+{% endif %}
+
+{% if target.module == "cjs" %}
+module.exports = {{ op.name.camel }};
+{% else %}
+export default {{ op.name.camel }};
+{% endif %}
