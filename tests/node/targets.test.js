@@ -10,7 +10,7 @@
 // copied over the generated ones, and <project>/node_modules linked to the install of
 // tests/node/install-node-deps.sh. tests/targets_node.rs does all that.
 //
-// Keys come from jose (RS256, ES256, a rogue RS256), the JWKS is served on 127.0.0.1 (port 0). The
+// Keys come from jose (RS256, ES256, a rogue ES256), the JWKS is served on 127.0.0.1 (port 0). The
 // settings (JWT_*) go to the driver, which puts them where the platform keeps them (process.env,
 // or the Worker's env). Every row runs once per variant the driver offers (e.g. a named API Gateway
 // stage); every response, whatever the row, must carry the shared security headers, a well-formed
@@ -60,7 +60,8 @@ async function makeKeys() {
   const pair = (alg) => jose.generateKeyPair(alg, { extractable: true });
   KEYS.rsa = await pair('RS256');
   KEYS.ec = await pair('ES256');
-  KEYS.rogue = await pair('RS256');
+  // Not in the JWKS: signs under the trusted kid `ec-1` (EC: quick to make).
+  KEYS.rogue = await pair('ES256');
   KEYS.rsaPem = await jose.exportSPKI(KEYS.rsa.publicKey);
   KEYS.jwks = {
     keys: [
@@ -126,7 +127,7 @@ const TOKENS = {
   // The RSA public key (which anyone can fetch) used as an HMAC secret.
   'HS256 key confusion': () => sign(claims(), { alg: 'HS256', key: new TextEncoder().encode(KEYS.rsaPem) }),
   // Signed by a key the JWKS does not hold, under the trusted kid.
-  'bad signature': () => sign(claims(), { key: KEYS.rogue.privateKey }),
+  'bad signature': () => sign(claims(), { alg: 'ES256', key: KEYS.rogue.privateKey, kid: 'ec-1' }),
   // A good token whose payload was swapped for one with more roles.
   'tampered payload': async () => {
     const [header, , signature] = (await sign(claims())).split('.');
