@@ -8,7 +8,7 @@
 // (URL https://notes-api.azurewebsites.net<path>, host.json's route prefix `api` included; the
 // headers the front end adds; `query`; `params.path`) and a real `InvocationContext`
 // (invocationId, functionName, trigger options). The handler's HttpResponseInit goes through the
-// real `HttpResponse`, as the worker does before sending it.
+// real `HttpResponse` and into a header map, as the worker does before sending it.
 // The URL is parsed as the worker parses it (WHATWG: dot segments resolved, `\` read as `/`).
 // Settings (JWT_*) live in process.env (the Function App's application settings).
 'use strict';
@@ -122,13 +122,15 @@ async function load(projectDir, { settings = {}, variant = variants[0] } = {}) {
     });
     const result = await withProcessEnv(override || settings, Object.keys(settings), () => mod.handler(request, context));
     if (result === null || typeof result !== 'object') throw new TypeError(`not an HttpResponseInit: ${result}`);
-    // What the worker does with the returned value before handing it to the host.
+    // What the worker does with the returned value before handing it to the host (toRpcHttp):
+    // an HttpResponse, whose headers become a plain map, entry by entry. Headers joins a repeated
+    // header, except Set-Cookie, whose entries overwrite each other there (only the last one
+    // reaches the host; several cookies can only go as `cookies`, which are listed after it).
     const response = result instanceof azure.HttpResponse ? result : new azure.HttpResponse(result);
-    const pairs = [];
-    response.headers.forEach((value, name) => {
-      if (name !== 'set-cookie') pairs.push([name, value]);
-    });
-    for (const cookie of response.headers.getSetCookie()) pairs.push(['set-cookie', cookie]);
+    const map = {};
+    for (const [name, value] of response.headers.entries()) map[name] = value;
+    const pairs = Object.entries(map);
+    for (const cookie of response.cookies) pairs.push(['set-cookie', `${cookie.name}=${cookie.value}`]);
     return {
       status: response.status,
       headers: joinHeaderPairs(pairs),
