@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Install the npm packages generated projects import, for the Node tests: `jose` (the JWT library
-# of a `provider: jwt` project's auth.js) and `@azure/functions` (the azure-functions target's
-# entry), into a per-user cache outside the repository, keyed by exact versions:
+# of a `provider: jwt` project's auth.js), `@azure/functions` (the azure-functions target's entry)
+# and `@netlify/blobs` (the netlify-blobs store), into a per-user cache outside the repository,
+# keyed by exact versions:
 #
-#   ${XDG_CACHE_HOME:-$HOME/.cache}/scaffold-e2e/jose-<version>-azfn-<version>/node_modules/
+#   ${XDG_CACHE_HOME:-$HOME/.cache}/scaffold-e2e/jose-<v>-azfn-<v>-blobs-<v>/node_modules/
 #
 # Usage: tests/node/install-node-deps.sh
 #   installs if needed and prints one line: that node_modules directory. The tests link
@@ -22,9 +23,10 @@ exec </dev/null
 # Pinned, exact version: the one specs' package.json files pin. Changing it makes a new cache dir.
 JOSE_VERSION="6.2.18"
 AZURE_FUNCTIONS_VERSION="4.16.5"
+NETLIFY_BLOBS_VERSION="11.1.1"
 
 cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/scaffold-e2e"
-dest="$cache_root/jose-$JOSE_VERSION-azfn-$AZURE_FUNCTIONS_VERSION"
+dest="$cache_root/jose-$JOSE_VERSION-azfn-$AZURE_FUNCTIONS_VERSION-blobs-$NETLIFY_BLOBS_VERSION"
 marker=".scaffold-e2e-installed"
 lock_wait_s=300
 
@@ -52,7 +54,10 @@ check() {
     w="$(node -p 'require(process.argv[1]).version' "$dir/node_modules/@azure/functions/package.json")"
     [[ "$w" == "$AZURE_FUNCTIONS_VERSION" ]] ||
         { echo "@azure/functions reports $w, want $AZURE_FUNCTIONS_VERSION"; return 1; }
-    echo "jose $v, @azure/functions $w"
+    b="$(node -p 'require(process.argv[1]).version' "$dir/node_modules/@netlify/blobs/package.json")"
+    [[ "$b" == "$NETLIFY_BLOBS_VERSION" ]] ||
+        { echo "@netlify/blobs reports $b, want $NETLIFY_BLOBS_VERSION"; return 1; }
+    echo "jose $v, @azure/functions $w, @netlify/blobs $b"
 }
 
 exec 9>"$cache_root/.install-jose.lock"
@@ -65,14 +70,15 @@ if [[ -f "$dest/$marker" ]] && check "$dest" >/dev/null 2>&1; then
     exit 0
 fi
 
-tmp="$(mktemp -d "$cache_root/.partial-jose-$JOSE_VERSION-azfn-$AZURE_FUNCTIONS_VERSION.XXXXXX")"
+tmp="$(mktemp -d "$cache_root/.partial-jose-$JOSE_VERSION-azfn-$AZURE_FUNCTIONS_VERSION-blobs-$NETLIFY_BLOBS_VERSION.XXXXXX")"
 chmod 755 "$tmp"
 # shellcheck disable=SC2064
 trap "rm -rf '$tmp'" EXIT
-log "installing jose@$JOSE_VERSION @azure/functions@$AZURE_FUNCTIONS_VERSION into $dest (cold install)"
-# Neither needs its install scripts.
+log "installing jose@$JOSE_VERSION @azure/functions@$AZURE_FUNCTIONS_VERSION @netlify/blobs@$NETLIFY_BLOBS_VERSION into $dest (cold install)"
+# None needs its install scripts. @netlify/blobs asks for Node >= 22.12 (the Node of netlify dev and
+# of Netlify's functions); Node 20 only installs it here.
 npm install --prefix "$tmp" --no-save --no-package-lock --no-audit --no-fund --ignore-scripts \
-    "jose@$JOSE_VERSION" "@azure/functions@$AZURE_FUNCTIONS_VERSION" >&2
+    "jose@$JOSE_VERSION" "@azure/functions@$AZURE_FUNCTIONS_VERSION" "@netlify/blobs@$NETLIFY_BLOBS_VERSION" >&2
 check "$tmp" >&2 || die "packages installed but failed their check"
 date -u +%Y-%m-%dT%H:%M:%SZ >"$tmp/$marker"
 if [[ -e "$dest" ]]; then
