@@ -15,7 +15,10 @@ async function requestText(request, method) {
     chunks.push(value);
     size += value.byteLength;
     if (size > LIMITS.bodyBytes) {
-      await reader.cancel();
+      // Stop reading, but do not cancel: under `vercel dev` a cancelled body stream crashes the
+      // function process when the rest of the request arrives. The platform's own body limit
+      // bounds what it still buffers.
+      reader.releaseLock();
       break;
     }
   }
