@@ -107,7 +107,7 @@ fn field() -> Value {
         node(
             title,
             description,
-            json!({ "type": "integer", "minimum": 0 }),
+            json!({ "type": "integer", "minimum": 0, "maximum": u64::MAX }),
         )
     };
     let bound =
@@ -178,11 +178,12 @@ fn resource() -> Value {
                     "Operations",
                     "Which CRUD operations the resource has: a list (`[list, read]`), or a map from operation to its options (`{ list: { auth: none }, delete: { roles: [admin] } }`). list is GET /<name>, create POST /<name>, read GET /<name>/{id}, update PUT /<name>/{id}, delete DELETE /<name>/{id}.",
                     json!({
+                        "type": ["array", "object"],
                         "default": crud,
-                        "oneOf": [
-                            { "type": "array", "items": { "type": "string", "enum": crud }, "uniqueItems": true },
-                            { "type": "object", "propertyNames": { "enum": crud }, "additionalProperties": operation },
-                        ],
+                        "items": { "type": "string", "enum": crud },
+                        "uniqueItems": true,
+                        "propertyNames": { "enum": crud },
+                        "additionalProperties": operation,
                     }),
                 ),
                 "storage": node(
@@ -455,8 +456,7 @@ pub fn render() -> Vec<u8> {
 }
 
 /// Every key of the spec, by path (`*` for a name in a map, e.g. `resources.*.fields.*.type`),
-/// with its schema node, in schema order; the root has the empty path. The branches of a `oneOf`
-/// (e.g. `operations` as a list or a map) add their keys at the same path.
+/// with its schema node, in schema order; the root has the empty path.
 pub fn keys(schema: &Value) -> Vec<(Vec<String>, &Value)> {
     fn children<'a>(node: &'a Value, path: &[String], out: &mut Vec<(Vec<String>, &'a Value)>) {
         if let Some(props) = node.get("properties").and_then(Value::as_object) {
@@ -466,14 +466,6 @@ pub fn keys(schema: &Value) -> Vec<(Vec<String>, &Value)> {
         }
         if let Some(child) = node.get("additionalProperties").filter(|v| v.is_object()) {
             walk(child, path, "*", out);
-        }
-        for branch in node
-            .get("oneOf")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            children(branch, path, out);
         }
     }
     fn walk<'a>(
@@ -499,8 +491,10 @@ mod tests {
     use super::*;
     use crate::lower::keys_at;
 
-    /// Keys in the schema that serde does not read yet: `storage` belongs to another change.
-    /// Once serde reads one of them, this test asks for it to be removed from this list.
+    /// Keys the schema has before serde reads them: `storage` arrives with its own change (the
+    /// schema already offers it). While serde does not read one of these, it is left out of the
+    /// comparison; once it does, it is compared like any other key. Remove an entry once serde
+    /// reads it in the committed tree.
     const PENDING: &[(&str, &str)] = &[("", "storage"), ("resources.*", "storage")];
 
     /// The places where the spec has a struct, and so a fixed set of keys.
@@ -540,13 +534,12 @@ mod tests {
             for (place, key) in PENDING {
                 if *place == dotted {
                     assert!(
-                        !serde.contains(key),
-                        "serde now reads `{key}` at `{dotted}`: remove it from PENDING"
-                    );
-                    assert!(
-                        props.remove(key),
+                        props.contains(key),
                         "pending key `{key}` not in the schema at `{dotted}`"
                     );
+                    if !serde.contains(key) {
+                        props.remove(key);
+                    }
                 }
             }
             assert_eq!(
