@@ -102,7 +102,10 @@ async function blobsCollection(name, ctx) {
   const blobs = await import('@netlify/blobs');
   // Functions in the v1 format get the Blobs context with their event.
   if (ctx.event && ctx.event.blobs) blobs.connectLambda(ctx.event);
-  const store = blobs.getStore({ name, consistency: 'strong' });
+  // Reads are eventually consistent (a write can take up to 60 s to show everywhere); where one
+  // must see the latest write, pass `consistency: 'strong'` (deployed sites only: netlify dev's
+  // sandbox does not offer it).
+  const store = blobs.getStore(name);
   const key = (owner, id) => `${ownerKey(owner)}/${id}`;
   return {
     async list(owner, { limit, cursor }) {

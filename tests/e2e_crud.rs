@@ -1,0 +1,166 @@
+//! End to end, the working CRUD of a starter project (`scaffold new DIR --target T`, no spec: the
+//! resource `movies` with the target's default storage), in the platform's local runtime, driven
+//! over HTTP by `tests/e2e/crud-http.test.js`: create, read, list with paging, update, delete, and
+//! a second user who sees none of the first user's items.
+//!
+//! - netlify: Netlify Blobs in `netlify dev --offline`'s local sandbox; Netlify Identity tokens,
+//!   which netlify dev decodes into `context.clientContext.user` (tests/e2e/README.md).
+//! - cloudflare-workers: Workers KV (binding `STORE`) simulated by `wrangler dev --local`; JWTs
+//!   verified against `tests/e2e/jwks-server.mjs`, settings in `.dev.vars`.
+//! - aws-lambda: `memory` storage behind the project's own `npm start` server (payload 2.0 events).
+//!
+//! Needs what `tests/e2e_netlify.rs` and `tests/e2e_cloudflare.rs` need (node, npm, curl, ss,
+//! flock, the npm registry on a cold cache); without them these tests fail, they do not skip.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use common::{manifest_dir, node_test_counts, output_text, require_node, require_npm, start_jwks};
+
+/// `scaffold new <tmp>/demo --target TARGET` with `node_modules` linked to the pinned packages of
+/// `tests/node/install-node-deps.sh` (jose, @netlify/blobs, ...).
+fn starter(target: &str) -> (tempfile::TempDir, PathBuf) {
+    require_node();
+    require_npm();
+    let root = manifest_dir();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let project = tmp.path().join("demo");
+    let out = assert_cmd::Command::cargo_bin("scaffold")
+        .expect("the scaffold binary")
+        .current_dir(&root)
+        .env("CI", "true")
+        .arg("new")
+        .arg(&project)
+        .args(["--target", target])
+        .output()
+        .expect("run scaffold new");
+    assert!(
+        out.status.success(),
+        "scaffold new --target {target}:\n{}",
+        output_text(&out)
+    );
+    let deps = Command::new("bash")
+        .arg(root.join("tests/node/install-node-deps.sh"))
+        .current_dir(&root)
+        .output()
+        .expect("run tests/node/install-node-deps.sh");
+    assert!(
+        deps.status.success(),
+        "install-node-deps.sh:\n{}",
+        output_text(&deps)
+    );
+    let node_modules = PathBuf::from(String::from_utf8_lossy(&deps.stdout).trim());
+    std::os::unix::fs::symlink(&node_modules, project.join("node_modules")).expect("link");
+    (tmp, project)
+}
+
+fn crud_test() -> String {
+    manifest_dir()
+        .join("tests/e2e/crud-http.test.js")
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn assert_passed(out: &Output, target: &str) {
+    let text = output_text(out);
+    assert!(
+        out.status.success(),
+        "CRUD end to end on {target} failed ({}):\n{text}",
+        out.status
+    );
+    let (pass, fail) = node_test_counts(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!((pass, fail), (1, 0), "{target}:\n{text}");
+}
+
+/// `tests/e2e/<script> PROJECT -- node --test crud-http.test.js`, with `envs` for the test.
+fn under(script: &str, project: &Path, target: &str, envs: &[(&str, &Path)]) -> Output {
+    let root = manifest_dir();
+    let mut command = Command::new("bash");
+    command
+        .arg(root.join("tests/e2e").join(script))
+        .arg(project)
+        .args([
+            "--",
+            "node",
+            "--test",
+            "--test-reporter=spec",
+            "--test-timeout=120000",
+        ])
+        .arg(crud_test())
+        .current_dir(&root)
+        .env("CI", "true")
+        .env("E2E_TARGET", target);
+    for (name, value) in envs {
+        command.env(name, value);
+    }
+    command.output().expect("run the runtime script")
+}
+
+#[test]
+fn netlify_blobs_under_netlify_dev() {
+    let (_tmp, project) = starter("netlify");
+    assert!(project.join("netlify/functions/_shared/store.js").is_file());
+    let out = under("netlify-dev.sh", &project, "netlify", &[]);
+    assert_passed(&out, "netlify");
+}
+
+#[test]
+fn cloudflare_kv_under_wrangler_dev() {
+    let jwks = start_jwks();
+    let (_tmp, project) = starter("cloudflare-workers");
+    let vars: String = jwks
+        .env()
+        .iter()
+        .map(|(name, value)| format!("{name}=\"{value}\"\n"))
+        .collect();
+    std::fs::write(project.join(".dev.vars"), vars).expect("write .dev.vars");
+    let out = under(
+        "wrangler-dev.sh",
+        &project,
+        "cloudflare-workers",
+        &[("JWT_STATE", &jwks.state)],
+    );
+    assert_passed(&out, "cloudflare-workers");
+}
+
+#[test]
+fn memory_behind_the_lambda_local_server() {
+    let jwks = start_jwks();
+    let (_tmp, project) = starter("aws-lambda");
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
+        listener.local_addr().expect("addr").port()
+    };
+    let mut server = Command::new("node")
+        .arg("local/server.js")
+        .current_dir(&project)
+        .envs(jwks.env())
+        .env("PORT", port.to_string())
+        .env("HOST", "127.0.0.1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start local/server.js");
+    let base = format!("http://127.0.0.1:{port}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "local/server.js did not listen"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let out = Command::new("node")
+        .args(["--test", "--test-reporter=spec"])
+        .arg(crud_test())
+        .env("BASE_URL", &base)
+        .env("JWT_STATE", &jwks.state)
+        .env("E2E_TARGET", "aws-lambda")
+        .output()
+        .expect("run node --test");
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_passed(&out, "aws-lambda");
+}
