@@ -683,11 +683,8 @@ impl Agreement {
             .any(|(k, val)| *k == key && (*val == "*" || Some(*val) == value.as_str()));
         if exact && by_schema && !by_parser && !allowed {
             let why = self.parser.model(spec, target).err().unwrap_or_default();
-            // A key the schema has before the parser reads it (see `PENDING` in src/schema.rs).
-            if !why.contains("unknown key `storage`") {
-                self.looser
-                    .push(format!("{key} = {shown} ({target}): {why}"));
-            }
+            self.looser
+                .push(format!("{key} = {shown} ({target}): {why}"));
         }
     }
 }
