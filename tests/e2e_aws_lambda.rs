@@ -1,0 +1,216 @@
+//! End to end for the `aws-lambda` target, three ways:
+//!
+//! 1. The generated project's own `npm start` server (local/server.js: HTTP in, API Gateway HTTP API
+//!    payload 2.0 events to the handler) on 127.0.0.1, driven by the shared
+//!    `tests/e2e/api-http.test.js` (specs/jwt-cors.yaml, tokens from a local JWKS).
+//! 2. An independent check of the event shape: the handler run by `lambda-local@2.2.0` (one-shot
+//!    CLI runs) on payload 2.0 event files written after AWS's documented example
+//!    (`tests/e2e/lambda-events/`), asserted by `tests/e2e/lambda-local.test.js`.
+//! 3. The generated AWS SAM `template.yaml` (jwt-cors and lambda-gateway specs) through `cfn-lint`
+//!    (pinned, in a venv): no errors; a broken copy must give one (the linter really checks SAM).
+//!
+//! Tools install on first use into `~/.cache/scaffold-e2e/` (tests/node/install-node-deps.sh,
+//! tests/e2e/install-lambda-local.sh, tests/e2e/install-cfn-lint.sh). Needs node and npm, python3
+//! with venv, curl, setsid, ss and flock, and the npm registry and PyPI on a cold cache; without them
+//! these tests fail, they do not skip.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use common::{
+    generated_project, install_pinned_tool, link_node_deps, manifest_dir, node_test_counts,
+    output_text, require_node, require_npm, require_python_venv, run_api_http, start_jwks,
+    target_project,
+};
+
+const TARGET: &str = "aws-lambda";
+
+#[test]
+fn local_server_passes_the_shared_http_test() {
+    require_node();
+    require_npm();
+    let (_tmp, project) = target_project("specs/jwt-cors.yaml", TARGET, "tests/node/overlay-esm");
+    link_node_deps(&project);
+    let jwks = start_jwks();
+    let settings = jwks.env();
+    let env: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    run_api_http("tests/e2e/npm-start.sh", &project, &jwks, TARGET, &env, 8);
+}
+
+#[test]
+fn handler_under_lambda_local_with_documented_event_shapes() {
+    require_node();
+    require_npm();
+    let cli = install_pinned_tool("tests/e2e/install-lambda-local.sh");
+    let root = manifest_dir();
+    let (_tmp, project) = target_project("specs/jwt-cors.yaml", TARGET, "tests/node/overlay-esm");
+    // notes-read echoes what it got from the event and sets two cookies.
+    let echo = project.join("src/methods/notes-read.js");
+    assert!(echo.is_file(), "no generated {}", echo.display());
+    std::fs::copy(
+        root.join("tests/e2e/lambda-events/overlay/notes-read.js"),
+        &echo,
+    )
+    .expect("copy the notes-read overlay");
+    link_node_deps(&project);
+    let jwks = start_jwks();
+
+    let started = Instant::now();
+    let out = Command::new("node")
+        .args(["--test", "--test-reporter=spec"])
+        .arg(root.join("tests/e2e/lambda-local.test.js"))
+        .current_dir(&root)
+        .env("LAMBDA_LOCAL_CLI", &cli)
+        .env("PROJECT_DIR", &project)
+        .env("JWT_STATE", &jwks.state)
+        .envs(jwks.env())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run node --test tests/e2e/lambda-local.test.js");
+    let text = output_text(&out);
+    eprintln!(
+        "lambda-local.test.js: {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        out.status.success(),
+        "lambda-local run failed ({}):\n{text}",
+        out.status
+    );
+    let (pass, fail) = node_test_counts(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(fail, 0, "failing lambda-local tests:\n{text}");
+    assert!(pass >= 5, "only {pass} lambda-local tests passed:\n{text}");
+}
+
+/// One cfn-lint finding (`--format parseable`: `file:line:col:end_line:end_col:RULE:message`).
+#[derive(Debug)]
+struct Finding {
+    file: String,
+    rule: String,
+    line: String,
+}
+
+/// Runs cfn-lint once on all `templates` (it loads its schemas once: seconds per run).
+fn cfn_lint(cfn_lint: &Path, templates: &[&Path]) -> Vec<Finding> {
+    let out = Command::new("bash")
+        .arg(cfn_lint)
+        .args(["--format", "parseable", "--"])
+        .args(templates)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run cfn-lint");
+    let text = output_text(&out);
+    // Exit status: a bit field (2 errors, 4 warnings, 8 informational); 1 is a failure to run.
+    let code = out.status.code().unwrap_or(-1);
+    assert!(
+        (0..16).contains(&code) && code & 1 == 0,
+        "cfn-lint did not run ({}):\n{text}",
+        out.status
+    );
+    let findings: Vec<Finding> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            // The message (last) may hold colons; the temp paths hold none.
+            let fields: Vec<&str> = line.splitn(7, ':').collect();
+            assert_eq!(
+                fields.len(),
+                7,
+                "not a parseable cfn-lint line: {line}\n{text}"
+            );
+            Finding {
+                file: fields[0].to_string(),
+                rule: fields[5].to_string(),
+                line: line.to_string(),
+            }
+        })
+        .collect();
+    assert_eq!(
+        code & 2 != 0,
+        findings.iter().any(|f| f.rule.starts_with('E')),
+        "cfn-lint's exit status and its error lines disagree:\n{text}"
+    );
+    findings
+}
+
+#[test]
+fn sam_templates_pass_cfn_lint() {
+    require_python_venv();
+    let linter = install_pinned_tool("tests/e2e/install-cfn-lint.sh");
+    let specs = ["specs/jwt-cors.yaml", "specs/lambda-gateway.yaml"];
+    let projects: Vec<_> = specs
+        .iter()
+        .map(|spec| generated_project(spec, TARGET))
+        .collect();
+    let mut templates = Vec::new();
+    for (spec, (_tmp, project)) in specs.iter().zip(&projects) {
+        let template = project.join("template.yaml");
+        let text = std::fs::read_to_string(&template).expect("read the generated template.yaml");
+        // The function's Handler names a file and export the project has.
+        let doc: serde_yaml::Value = serde_yaml::from_str(&text)
+            .unwrap_or_else(|e| panic!("{spec}: template.yaml is not YAML ({e}):\n{text}"));
+        let handler = doc["Resources"]["ApiFunction"]["Properties"]["Handler"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{spec}: no Resources.ApiFunction.Properties.Handler"));
+        let (module, export) = handler
+            .rsplit_once('.')
+            .unwrap_or_else(|| panic!("{spec}: Handler {handler:?} is not FILE.EXPORT"));
+        let source = std::fs::read_to_string(project.join(format!("{module}.js")))
+            .unwrap_or_else(|e| panic!("{spec}: Handler {handler:?} names no file: {e}"));
+        assert!(
+            source.contains(&format!("export const {export} = ")),
+            "{spec}: {module}.js does not export {export}"
+        );
+        templates.push(template);
+    }
+
+    // Negative control, in the same run: the SAM resources are really validated (not skipped as an
+    // unknown transform): an unknown property of the function is an error.
+    let control_dir = tempfile::tempdir().expect("temp dir");
+    let control = control_dir.path().join("broken-template.yaml");
+    let text = std::fs::read_to_string(&templates[0]).expect("read template.yaml");
+    let broken = text.replacen(
+        "      Handler: src/api.handler\n",
+        "      Handler: src/api.handler\n      NotAProperty: 1\n",
+        1,
+    );
+    assert_ne!(broken, text, "the negative control found no Handler line");
+    std::fs::write(&control, broken).expect("write the broken template");
+
+    let started = Instant::now();
+    let mut all: Vec<&Path> = templates.iter().map(|t| t.as_path()).collect();
+    all.push(&control);
+    let findings = cfn_lint(&linter, &all);
+    eprintln!(
+        "cfn-lint on {} templates: {:.1} s",
+        all.len(),
+        started.elapsed().as_secs_f64()
+    );
+    for finding in &findings {
+        eprintln!("  {}", finding.line);
+    }
+    let control_name = control.to_string_lossy();
+    assert!(
+        findings.iter().any(|f| f.file == control_name
+            && f.rule == "E3002"
+            && f.line.contains("NotAProperty")),
+        "cfn-lint did not flag an unknown property of AWS::Serverless::Function: {findings:?}"
+    );
+    for (spec, template) in specs.iter().zip(&templates) {
+        let name = template.to_string_lossy();
+        let errors: Vec<&str> = findings
+            .iter()
+            .filter(|f| f.file == name && f.rule.starts_with('E'))
+            .map(|f| f.line.as_str())
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "cfn-lint errors in the template generated from {spec}:\n{}\n--- template.yaml ---\n{}",
+            errors.join("\n"),
+            std::fs::read_to_string(template).unwrap_or_default()
+        );
+    }
+}
