@@ -1,0 +1,18 @@
+// Smoke tests of the API, run by `npm test` (node --test). Created by scaffold from {{ api.spec_file }}.
+// This file is yours: scaffold never overwrites it. They call the function in-process with Web
+// Requests, as Netlify does, without a network or a signed-in user.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import api from '../netlify/functions/api.js';
+import securityHeaders from '../netlify/functions/_shared/headers.js';
+
+Object.assign(process.env, {
+{% include "_shared/smoke-env.js" %}
+});
+
+const invoke = (request) => api(request, {});
+
+{% include "_shared/smoke-fetch.js" %}
+
+{% include "_shared/smoke-cases.js" %}

@@ -1,0 +1,99 @@
+//! The generated projects' own `npm test` (`node --test test/`, the scaffolded smoke tests) passes
+//! out of the box, for every example spec x every target that accepts it. node_modules is linked
+//! to the pinned packages of `tests/node/install-node-deps.sh` (what `npm install` would bring).
+//! Fails, does not skip, without node and npm.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use common::{manifest_dir, node_test_counts, output_text, require_node, require_npm};
+
+fn node_deps() -> PathBuf {
+    let root = manifest_dir();
+    let out = Command::new("bash")
+        .arg(root.join("tests/node/install-node-deps.sh"))
+        .current_dir(&root)
+        .output()
+        .expect("run tests/node/install-node-deps.sh");
+    assert!(
+        out.status.success(),
+        "install-node-deps.sh:\n{}",
+        output_text(&out)
+    );
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}
+
+#[test]
+fn npm_test_passes_in_every_generated_project() {
+    require_node();
+    require_npm();
+    let root = manifest_dir();
+    let deps = node_deps();
+    let templates = scaffold::Templates::builtin();
+    let mut ran = 0;
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(root.join("specs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    specs.sort();
+    for spec in &specs {
+        for target in templates.targets().unwrap().keys() {
+            let bytes = std::fs::read(spec).unwrap();
+            let accepted = scaffold::generate(&scaffold::Input {
+                spec_file: "scaffold.yaml",
+                spec: &bytes,
+                target: Some(target),
+                templates: &templates,
+            })
+            .is_ok();
+            if !accepted {
+                continue;
+            }
+            let tmp = tempfile::tempdir().unwrap();
+            let project = tmp.path().join("proj");
+            let out = assert_cmd::Command::cargo_bin("scaffold")
+                .unwrap()
+                .env("CI", "true")
+                .arg("new")
+                .arg(&project)
+                .args(["--target", target, "--spec"])
+                .arg(spec)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}:\n{}",
+                spec.display(),
+                output_text(&out)
+            );
+            std::os::unix::fs::symlink(&deps, project.join("node_modules")).unwrap();
+            // `npm test` runs this script (checked, so that the test runs what users run).
+            let package = std::fs::read_to_string(project.join("package.json")).unwrap();
+            assert!(
+                package.contains(r#""test": "node --test test/""#),
+                "{target}: package.json has another test script"
+            );
+            let out = Command::new("node")
+                .args(["--test", "test/"])
+                .current_dir(&project)
+                .env_remove("NODE_OPTIONS")
+                .env_remove("JWT_ISSUER")
+                .env_remove("JWT_AUDIENCE")
+                .env_remove("JWT_JWKS_URL")
+                .output()
+                .expect("run node --test");
+            let text = output_text(&out);
+            let (pass, fail) = node_test_counts(&String::from_utf8_lossy(&out.stdout));
+            assert!(
+                out.status.success() && fail == 0 && pass >= 2,
+                "npm test in {} for {target} ({pass} passed, {fail} failed):\n{text}",
+                spec.display()
+            );
+            ran += 1;
+        }
+    }
+    assert!(ran >= 16, "only {ran} projects ran their smoke tests");
+}
