@@ -336,7 +336,9 @@ fn execute(command: Command) -> Result<u8, Error> {
         }
         Command::Targets => {
             for (name, desc) in Templates::builtin().targets()? {
-                println!("{name:<12} {}", desc.description);
+                println!("{name}\n  {}", desc.description);
+                println!("  auth:      {}", desc.auth_providers.join(", "));
+                println!("  run:       {}\n", desc.run);
             }
             Ok(0)
         }
@@ -375,6 +377,10 @@ fn new(
             .map_err(|e| Error::Usage(format!("cannot read spec `{}`: {e}", path.display())))?,
         None => starter_spec(dir, target.unwrap_or(DEFAULT_TARGET), &templates)?.into_bytes(),
     };
+    let spec_bytes = match target {
+        Some(t) => retarget(spec_bytes, t),
+        None => spec_bytes,
+    };
     let generated = generate(&Input {
         spec_file: SPEC_FILE,
         spec: &spec_bytes,
@@ -398,6 +404,39 @@ fn new(
     println!("{}", plan.summary());
     println!("\nnext: cd {} && {}", dir.display(), generated.desc.next);
     Ok(0)
+}
+
+/// The spec with its `target:` set to `target` when it names another one, so that the project's
+/// spec says what `new --target` chose. Anything that does not load is left for `generate` to
+/// report.
+fn retarget(spec: Vec<u8>, target: &str) -> Vec<u8> {
+    let Ok((text, loaded)) = crate::spec::load(SPEC_FILE, &spec) else {
+        return spec;
+    };
+    let (Some(old), Some(pos)) = (
+        loaded.spec.target.as_deref(),
+        loaded.index.value(&["target"]),
+    ) else {
+        return spec;
+    };
+    if old == target {
+        return spec;
+    }
+    let mut lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let Some(line) = pos.line.checked_sub(1).and_then(|i| lines.get(i).copied()) else {
+        return spec;
+    };
+    let from = pos.col.saturating_sub(1).min(line.len());
+    let Some(at) = line.get(from..).and_then(|rest| rest.find(old)) else {
+        return spec;
+    };
+    let replaced = format!(
+        "{}{target}{}",
+        &line[..from + at],
+        &line[from + at + old.len()..]
+    );
+    lines[pos.line - 1] = &replaced;
+    lines.concat().into_bytes()
 }
 
 /// The starter spec, named after the project folder.
@@ -428,7 +467,7 @@ fn starter_spec(dir: &Path, target: &str, templates: &Templates) -> Result<Strin
         source,
         context! { name => name, target => target, provider => provider },
     )
-        .map_err(|e| Error::Template(format!("template `_shared/starter.yaml`: {e:#}")))
+    .map_err(|e| Error::Template(format!("template `_shared/starter.yaml`: {e:#}")))
 }
 
 fn regenerate(project: &Project, dry_run: bool, opts: Options) -> Result<u8, Error> {

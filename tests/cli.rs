@@ -135,7 +135,7 @@ fn generate_without_a_spec_is_a_usage_error() {
 #[test]
 fn templates_can_be_overridden_file_by_file() {
     let tmp = tempfile::tempdir().unwrap();
-    let over = tmp.path().join("tpl/netlify");
+    let over = tmp.path().join("tpl/_shared");
     fs::create_dir_all(&over).unwrap();
     fs::write(over.join("handler.js"), "// custom starter for {{ op.name.camel }}\nmodule.exports = async () => ({ status: 501 });\n").unwrap();
     let dir = tmp.path().join("proj");
@@ -265,4 +265,79 @@ fn bash_completions_parse_and_complete() {
         "{words}{}",
         String::from_utf8_lossy(&complete.stderr)
     );
+}
+
+/// Every target's starter project is valid, up to date, and stays so when generated again.
+#[test]
+fn new_works_for_every_target() {
+    let templates = scaffold::Templates::builtin();
+    for (target, desc) in templates.targets().unwrap() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("demo");
+        let out = stdout(scaffold().arg("new").arg(&dir).args(["--target", &target]));
+        assert!(
+            out.ends_with(&format!("{}\n", desc.next)),
+            "{target}: {out}"
+        );
+        let spec = fs::read_to_string(dir.join("scaffold.yaml")).unwrap();
+        assert!(spec.contains(&format!("\ntarget: {target}\n")), "{target}");
+        // The starter uses the target's first auth provider.
+        assert!(
+            spec.contains(&format!("provider: {}\n", desc.auth_providers[0])),
+            "{target}"
+        );
+        let before = snapshot(&dir);
+        stdout(scaffold().current_dir(&dir).arg("check"));
+        let again = stdout(scaffold().current_dir(&dir).arg("generate"));
+        assert!(
+            again
+                .lines()
+                .all(|l| !l.starts_with("update") && !l.starts_with("create")),
+            "{target}: {again}"
+        );
+        assert_eq!(before, snapshot(&dir), "{target}: generate rewrote files");
+    }
+}
+
+/// `new --target T --spec S` writes a spec that names T, whatever S named.
+#[test]
+fn new_with_a_target_and_a_spec_for_another_target_retargets_the_spec() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("notes");
+    stdout(
+        scaffold()
+            .arg("new")
+            .arg(&dir)
+            .args(["--target", "cloudflare-workers", "--spec"])
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/jwt-cors.yaml")),
+    );
+    let spec = fs::read_to_string(dir.join("scaffold.yaml")).unwrap();
+    let original =
+        fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/jwt-cors.yaml")).unwrap();
+    assert_eq!(
+        spec,
+        original.replace("\ntarget: netlify\n", "\ntarget: cloudflare-workers\n")
+    );
+    assert!(dir.join("wrangler.toml").is_file());
+    stdout(scaffold().current_dir(&dir).arg("check"));
+}
+
+/// A spec the chosen target cannot serve is refused with the reason, and nothing is written.
+#[test]
+fn new_refuses_netlify_identity_on_another_target() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("club");
+    let err = stderr(
+        scaffold()
+            .arg("new")
+            .arg(&dir)
+            .args(["--target", "vercel", "--spec"])
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/bookclub.yaml")),
+        2,
+    );
+    assert!(
+        err.contains("auth provider `netlify-identity` is not available on target `vercel`"),
+        "{err}"
+    );
+    assert!(!dir.exists() || fs::read_dir(&dir).unwrap().next().is_none());
 }
