@@ -41,6 +41,43 @@ async function requestText(request, method) {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** A Set-Cookie value as the cookie object of an Azure response (attributes it has no field for are dropped). */
+function azureCookie(text) {
+  const [pair, ...attributes] = text.split(';');
+  const eq = pair.indexOf('=');
+  const cookie = { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim() };
+  for (const attribute of attributes) {
+    const [key, ...rest] = attribute.split('=');
+    const value = rest.join('=').trim();
+    switch (key.trim().toLowerCase()) {
+      case 'domain':
+        cookie.domain = value;
+        break;
+      case 'path':
+        cookie.path = value;
+        break;
+      case 'expires':
+        cookie.expires = new Date(value);
+        break;
+      case 'max-age':
+        cookie.maxAge = Number(value);
+        break;
+      case 'secure':
+        cookie.secure = true;
+        break;
+      case 'httponly':
+        cookie.httpOnly = true;
+        break;
+      case 'samesite':
+        cookie.sameSite = value;
+        break;
+      default:
+        break;
+    }
+  }
+  return cookie;
+}
+
 export async function handler(request, context) {
   const url = new URL(request.url);
   const method = String(request.method || '').toUpperCase();
@@ -54,15 +91,17 @@ export async function handler(request, context) {
     env: process.env,
     platform: { request, context },
   });
+  // The Functions host keeps one value per header name: cookies travel in `cookies` instead.
   const headers = new Headers();
+  const cookies = [];
   for (const [name, value] of Object.entries(result.headers)) {
-    if (Array.isArray(value)) {
-      for (const v of value) headers.append(name, v);
-    } else {
-      headers.set(name, value);
-    }
+    const values = Array.isArray(value) ? value : [value];
+    if (name.toLowerCase() === 'set-cookie') cookies.push(...values.map(azureCookie));
+    else headers.set(name, values.join(', '));
   }
-  return { status: result.status, headers, body: result.body === '' ? undefined : result.body };
+  const response = { status: result.status, headers, body: result.body === '' ? undefined : result.body };
+  if (cookies.length > 0) response.cookies = cookies;
+  return response;
 }
 
 // Every method is registered, so that 404 and 405 come from the dispatcher, with the API's headers.

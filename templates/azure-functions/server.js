@@ -28,6 +28,19 @@ async function readBody(req) {
   return Buffer.concat(chunks);
 }
 
+/** An Azure cookie object back as a Set-Cookie value, as the host writes it. */
+function setCookie(cookie) {
+  const parts = [`${cookie.name}=${cookie.value}`];
+  if (cookie.domain) parts.push(`Domain=${cookie.domain}`);
+  if (cookie.path) parts.push(`Path=${cookie.path}`);
+  if (cookie.expires !== undefined) parts.push(`Expires=${new Date(cookie.expires).toUTCString()}`);
+  if (cookie.maxAge !== undefined) parts.push(`Max-Age=${cookie.maxAge}`);
+  if (cookie.secure) parts.push('Secure');
+  if (cookie.httpOnly) parts.push('HttpOnly');
+  if (cookie.sameSite) parts.push(`SameSite=${cookie.sameSite}`);
+  return parts.join('; ');
+}
+
 const server = http.createServer(async (req, res) => {
   const url = new URL(req.url, `http://${HOST}:${PORT}`);
   if (url.pathname !== PREFIX && !url.pathname.startsWith(`${PREFIX}/`)) {
@@ -60,10 +73,8 @@ const server = http.createServer(async (req, res) => {
     res.writeHead(500);
     return res.end();
   }
-  const out = {};
-  for (const [name, value] of new Headers(result.headers)) {
-    out[name] = name === 'set-cookie' ? [...(out[name] || []), value] : value;
-  }
+  const out = Object.fromEntries(new Headers(result.headers));
+  if (Array.isArray(result.cookies) && result.cookies.length > 0) out['set-cookie'] = result.cookies.map(setCookie);
   res.writeHead(result.status || 200, out);
   res.end(result.body === undefined ? '' : result.body);
 });
