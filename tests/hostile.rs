@@ -1237,7 +1237,7 @@ fn template_overrides_that_fail_to_render() {
         ),
         (
             "undefined attribute",
-            "netlify/handler.js",
+            "_shared/handler.js",
             "// {{ op.no_such_attribute.deeper }}\n",
             "undefined",
         ),
@@ -1262,14 +1262,18 @@ fn template_overrides_that_fail_to_render() {
         (
             "a target whose file path leaves the project",
             "netlify/target.yaml",
-            "description: x\nnext: x\nauth_providers: [netlify-identity, none]\nreserved_stems: []\n\
+            "description: x\nnext: x\nrun: x\nentry: x\nplatform_context: x\nsettings_hint: x\n\
+             auth_providers: [netlify-identity, none]\nstorage: [none]\nshared_from_handlers: x\n\
+             module: cjs\nmax_body_bytes: 6000000\nreserved_stems: []\n\
              files:\n  - { path: ../../escape.js, template: api.js, class: owned }\n",
             "../../escape.js",
         ),
         (
             "a target whose file path is absolute",
             "netlify/target.yaml",
-            "description: x\nnext: x\nauth_providers: [netlify-identity, none]\nreserved_stems: []\n\
+            "description: x\nnext: x\nrun: x\nentry: x\nplatform_context: x\nsettings_hint: x\n\
+             auth_providers: [netlify-identity, none]\nstorage: [none]\nshared_from_handlers: x\n\
+             module: cjs\nmax_body_bytes: 6000000\nreserved_stems: []\n\
              files:\n  - { path: /tmp/scaffold-hostile-escape.js, template: api.js, class: owned }\n",
             "/tmp/scaffold-hostile-escape.js",
         ),

@@ -54,6 +54,11 @@ fn adding_a_resource_to_a_large_project() {
     expected.insert(("netlify/functions/api.js".into(), Action::Update));
     expected.insert(("openapi.yaml".into(), Action::Update));
     expected.insert(("README.md".into(), Action::Merge));
+    // The client gains the resource's functions; the store its storage entry; the smoke tests a
+    // 401 check of its list and create.
+    expected.insert(("client/api.js".into(), Action::Update));
+    expected.insert(("netlify/functions/_shared/store.js".into(), Action::Merge));
+    expected.insert(("test/smoke.test.js".into(), Action::Merge));
     assert_eq!(writes, expected);
     let others = plan.steps.iter().filter(|s| !s.action.writes()).count();
     assert!(plan
@@ -104,7 +109,7 @@ fn adding_a_resource_to_a_large_project() {
     // And the run itself agrees, then the next one is a no-op.
     let out = stdout(scaffold().arg("generate").arg("--dir").arg(&dir));
     assert!(
-        out.ends_with("created 5, updated 2, merged 1, unchanged 1007\n"),
+        out.ends_with("created 5, updated 3, merged 3, unchanged 1008\n"),
         "{out}"
     );
     let again = stdout(scaffold().arg("generate").arg("--dir").arg(&dir));
