@@ -9,7 +9,7 @@
 //! test and stops the server; `tests/node/install-node-deps.sh` brings jose. Needs Node.js >= 20,
 //! `npm`, `curl`, `flock`, `setsid` and `ss` on PATH and the npm registry on a cold cache; without
 //! them this test fails, it does not skip. vercel dev runs every function request in a fresh
-//! process (about 3 s each here), so this takes 80 to 100 s.
+//! process (1.5 to 3 s each here), so this takes 45 to 100 s.
 
 mod common;
 
