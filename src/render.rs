@@ -13,6 +13,8 @@ use crate::target::{Each, TargetDesc, When};
 use crate::tree::{RelPath, Tree};
 use crate::Error;
 
+pub mod js;
+
 static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
 /// Template sources by name (`netlify/api.js`), built-in merged with overrides.
@@ -89,6 +91,12 @@ impl Templates {
         env.set_auto_escape_callback(|_| AutoEscape::None);
         env.set_syntax(syntax());
         env.add_filter("js", js_literal);
+        env.add_filter("js_key", js_key);
+        env.add_filter("js_prop", js_prop);
+        env.add_filter("js_assign", js_assign);
+        env.add_filter("json", json_literal);
+        // For templates that print a line one way when it fits, another (as Prettier) when not.
+        env.add_global("print_width", js::WIDTH);
         env.set_loader(move |name| Ok(files.get(name).cloned()));
         env
     }
@@ -180,13 +188,50 @@ pub fn syntax() -> SyntaxConfig {
         .expect("default delimiters are valid")
 }
 
-/// `{{ value|js }}`: the value as a JavaScript literal (JSON, without HTML-motivated escapes, so
-/// `'` stays `'` in code review).
-fn js_literal(value: minijinja::Value) -> Result<String, minijinja::Error> {
-    serde_json::to_string(&value).map_err(|e| {
+/// A template value as JSON data.
+fn to_json(value: &minijinja::Value) -> Result<serde_json::Value, minijinja::Error> {
+    serde_json::to_value(value).map_err(|e| {
         minijinja::Error::new(
             minijinja::ErrorKind::InvalidOperation,
             format!("not JSON-serialisable: {e}"),
         )
     })
+}
+
+/// `{{ value|js }}`: the value as a JavaScript literal on one line, as Prettier prints it
+/// (`'text'`, `[a, b]`, `{ key: value }`), for places whose width the model bounds. A value
+/// whose width the spec decides is printed with `js_prop` or `js_assign`, which break it.
+fn js_literal(value: minijinja::Value) -> Result<String, minijinja::Error> {
+    Ok(js::flat(&to_json(&value)?))
+}
+
+/// `{{ name|js_key }}`: a property key, bare when Prettier would leave it bare.
+fn js_key(name: String) -> String {
+    js::key(&name)
+}
+
+/// `{{ value|js_prop(key, indent) }}`: the property line `key: value` starting at column
+/// `indent` (its `,` follows), broken as Prettier breaks it when wider than the print width.
+fn js_prop(
+    value: minijinja::Value,
+    key: String,
+    indent: usize,
+) -> Result<String, minijinja::Error> {
+    Ok(js::prop(&key, &to_json(&value)?, indent))
+}
+
+/// `{{ value|js_assign(left, indent=0) }}`: `left = value` (e.g. `const NAME = value`) starting at
+/// column `indent` (its `;` follows), broken as Prettier breaks it when wider than the print width.
+fn js_assign(
+    value: minijinja::Value,
+    left: String,
+    indent: Option<usize>,
+) -> Result<String, minijinja::Error> {
+    Ok(js::assign(&left, &to_json(&value)?, indent.unwrap_or(0)))
+}
+
+/// `{{ value|json }}`: the value as compact JSON (for JSON and YAML files), without HTML-motivated
+/// escapes, so `'` stays `'` in code review.
+fn json_literal(value: minijinja::Value) -> Result<String, minijinja::Error> {
+    Ok(to_json(&value)?.to_string())
 }

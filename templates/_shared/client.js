@@ -138,11 +138,14 @@ const OPTIONS = new Set(['query', 'headers', 'signal']);
 
 /** A path parameter as one encoded path segment; values that would change the path are refused. */
 function segment(name, value) {
-  const ok = typeof value === 'string' || typeof value === 'bigint' || (typeof value === 'number' && Number.isFinite(value));
+  const ok =
+    typeof value === 'string' || typeof value === 'bigint' || (typeof value === 'number' && Number.isFinite(value));
   const text = ok ? String(value) : '';
   // An empty segment, `.` or `..` (even percent-encoded) would be removed or resolved by URL parsing.
   if (!ok || text === '' || text === '.' || text === '..') {
-    throw new TypeError(`path parameter \`${name}\` must be a non-empty string or a number other than '.' and '..', got ${typeof value === 'string' ? JSON.stringify(value) : typeof value}`);
+    throw new TypeError(
+      `path parameter \`${name}\` must be a non-empty string or a number other than '.' and '..', got ${typeof value === 'string' ? JSON.stringify(value) : typeof value}`,
+    );
   }
   return encodeURIComponent(text);
 }
@@ -183,7 +186,12 @@ async function result(method, path, response) {
     if (status === 204 || text === '') return undefined;
     if (json) return data;
     throw new ApiError(`${method} ${path}: ${status} with a body that is not JSON`, {
-      status, code: 'invalid_response', requestId: response.headers.get('x-request-id'), body: text, method, path,
+      status,
+      code: 'invalid_response',
+      requestId: response.headers.get('x-request-id'),
+      body: text,
+      method,
+      path,
     });
   }
   const fields = json && data !== null && typeof data === 'object' && !Array.isArray(data) ? data : {};
@@ -243,7 +251,10 @@ export function createClient({ baseUrl = '', getToken{% if api.auth.provider == 
       throw new TypeError(`${method} ${template}: options must be an object of ${[...OPTIONS].join(', ')}`);
     }
     for (const key of Object.keys(options || {})) {
-      if (!OPTIONS.has(key)) throw new TypeError(`${method} ${template}: unknown option \`${key}\` (options are ${[...OPTIONS].join(', ')})`);
+      if (!OPTIONS.has(key))
+        throw new TypeError(
+          `${method} ${template}: unknown option \`${key}\` (options are ${[...OPTIONS].join(', ')})`,
+        );
     }
     const { query, headers: extra, signal } = options || {};
     const url = `${root}${path}${queryString(query)}`;
@@ -273,7 +284,18 @@ export function createClient({ baseUrl = '', getToken{% if api.auth.provider == 
 {% for op in api.operations %}
     /** `{{ op.method }} {{ op.full_path }}`: {{ op.summary }}. Arguments: {% for p in op.params %}{{ p }}, {% endfor %}{% if op.takes_body %}body, {% endif %}options. */
     async {{ op.name.camel }}(...args) {
-      return call({{ op.method|js }}, {{ op.full_path|js }}, {{ op.params|js }}, {{ op.takes_body|js }}, args);
+{% set line %}      return call({{ op.method|js }}, {{ op.full_path|js }}, {{ op.params|js }}, {{ op.takes_body|js }}, args);{% endset %}
+{% if line|length <= print_width %}
+{{ line }}
+{% else %}
+      return call(
+        {{ op.method|js }},
+        {{ op.full_path|js }},
+        {{ op.params|js }},
+        {{ op.takes_body|js }},
+        args,
+      );
+{% endif %}
     },
 {% endfor %}
   };

@@ -111,8 +111,10 @@ function valueProblems(rule, value, type = rule.type) {
     case 'string': {
       if (typeof value !== 'string') return ['expected a string'];
       const length = [...value].length;
-      if (rule.min_length != null && length < rule.min_length) return [`at least ${count(rule.min_length, 'character')}`];
-      if (rule.max_length != null && length > rule.max_length) return [`at most ${count(rule.max_length, 'character')}`];
+      if (rule.min_length != null && length < rule.min_length)
+        return [`at least ${count(rule.min_length, 'character')}`];
+      if (rule.max_length != null && length > rule.max_length)
+        return [`at most ${count(rule.max_length, 'character')}`];
       return [];
     }
     case 'integer':
@@ -184,13 +186,15 @@ async function dispatch(request) {
   try {
     return await handle(request, headers, requestId, cors);
   } catch (err) {
-    console.error(JSON.stringify({
-      level: 'error',
-      requestId,
-      method: request.method,
-      path: request.path,
-      error: err && err.stack ? String(err.stack) : String(err),
-    }));
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        requestId,
+        method: request.method,
+        path: request.path,
+        error: err && err.stack ? String(err.stack) : String(err),
+      }),
+    );
     return reply(500, { error: 'internal_error', requestId }, requestId, cors);
   }
 }
@@ -233,7 +237,10 @@ async function handle(request, headers, requestId, cors) {
     const text = request.body;
     if (text != null && text !== '') {
       if (UTF8.encode(text).length > LIMITS.bodyBytes) return fail(413, { error: 'payload_too_large' });
-      const type = String(headers['content-type'] || '').split(';')[0].trim().toLowerCase();
+      const type = String(headers['content-type'] || '')
+        .split(';')[0]
+        .trim()
+        .toLowerCase();
       if (!JSON_TYPE.test(type)) return fail(415, { error: 'unsupported_media_type' });
       let parsed;
       try {
@@ -269,7 +276,10 @@ async function handle(request, headers, requestId, cors) {
   if (!Number.isInteger(status) || status < 200 || status > 599) {
     throw new TypeError(`operation ${operation.name} returned an invalid status: ${String(status)}`);
   }
-  if (result.headers !== undefined && (typeof result.headers !== 'object' || result.headers === null || Array.isArray(result.headers))) {
+  if (
+    result.headers !== undefined &&
+    (typeof result.headers !== 'object' || result.headers === null || Array.isArray(result.headers))
+  ) {
     throw new TypeError(`operation ${operation.name} returned headers that are not an object`);
   }
   const noBody = status === 204 || status === 304;

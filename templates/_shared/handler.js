@@ -53,7 +53,7 @@ async function {{ op.name.camel }}(ctx) {
 {% elif op.storage != "none" and op.kind == "create" %}
 
 // The fields an item stores; the dispatcher has refused any other (422).
-const FIELDS = {{ op.fields|js }};
+{{ op.fields|js_assign("const FIELDS") }};
 
 async function {{ op.name.camel }}(ctx) {
   const { user, body } = ctx;
@@ -61,7 +61,8 @@ async function {{ op.name.camel }}(ctx) {
   const item = { id: newId(), ...pick(body, FIELDS), createdAt: now, updatedAt: now };
   const items = await openCollection({{ op.resource.spec|js }}, ctx);
   await items.put(ownerOf(user), item.id, item);
-  return { status: 201, headers: { Location: `{{ op.full_path }}/${item.id}` }, body: item };
+  const location = `{{ op.full_path }}/${item.id}`;
+  return { status: 201, headers: { Location: location }, body: item };
 }
 {% elif op.storage != "none" and op.kind == "read" %}
 
@@ -75,14 +76,19 @@ async function {{ op.name.camel }}(ctx) {
 {% elif op.storage != "none" and op.kind == "update" %}
 
 // The fields an item stores; an update replaces them all (absent ones are removed).
-const FIELDS = {{ op.fields|js }};
+{{ op.fields|js_assign("const FIELDS") }};
 
 async function {{ op.name.camel }}(ctx) {
   const { user, params, body } = ctx;
   const items = await openCollection({{ op.resource.spec|js }}, ctx);
   const existing = await items.get(ownerOf(user), params.id);
   if (existing === null) return { status: 404, body: { error: 'not_found' } };
-  const item = { id: existing.id, ...pick(body, FIELDS), createdAt: existing.createdAt, updatedAt: new Date().toISOString() };
+  const item = {
+    id: existing.id,
+    ...pick(body, FIELDS),
+    createdAt: existing.createdAt,
+    updatedAt: new Date().toISOString(),
+  };
   await items.put(ownerOf(user), item.id, item);
   return { body: item };
 }
@@ -103,8 +109,8 @@ async function {{ op.name.camel }}() {
     status: 501,
     body: {
       error: 'not_implemented',
-      operation: '{{ op.name.camel }}',
-      message: 'Implement {{ op.method }} {{ op.full_path }} in {{ file }}',
+      {{ op.name.camel|js_prop("operation", 6) }},
+      {{ ("Implement " ~ op.method ~ " " ~ op.full_path ~ " in " ~ file)|js_prop("message", 6) }},
     },
   };
 }

@@ -7,12 +7,12 @@
 // Each setting is a fixed `value` or the name of an `env` variable (read from the environment or,
 // on Workers, from the bindings) at request time.
 const SETTINGS = {
-  issuer: {{ m.setting(api.auth.jwt.issuer) }},
-  audience: {{ m.setting(api.auth.jwt.audience) }},
-  jwksUrl: {{ m.setting(api.auth.jwt.jwks_url) }},
-  algorithms: {{ api.auth.jwt.algorithms|js }},
-  rolesClaim: {{ api.auth.jwt.roles_claim|js }},
-  clockTolerance: {{ api.auth.jwt.clock_skew_seconds|js }},
+  {{ m.setting("issuer", api.auth.jwt.issuer) }},
+  {{ m.setting("audience", api.auth.jwt.audience) }},
+  {{ m.setting("jwksUrl", api.auth.jwt.jwks_url) }},
+  {{ api.auth.jwt.algorithms|js_prop("algorithms", 2) }},
+  {{ api.auth.jwt.roles_claim|js_prop("rolesClaim", 2) }},
+  {{ api.auth.jwt.clock_skew_seconds|js_prop("clockTolerance", 2) }},
 };
 
 // Errors that mean "this token is not valid": the caller gets a 401. Anything else (the JWKS cannot
@@ -51,7 +51,8 @@ function settings(env) {
 function claimAt(claims, path) {
   let value = claims;
   for (const key of path) {
-    if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
+    if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, key))
+      return undefined;
     value = value[key];
   }
   return value;

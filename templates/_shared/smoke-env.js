@@ -1,14 +1,19 @@
 {#- Placeholder JWT settings for smoke tests: without settings every request is a 500 (the API
-    fails closed); with these, a request without a token is a plain 401. `target` writes them into
-    `env`. -#}
-{% if api.auth.jwt %}
-{% if api.auth.jwt.issuer.env %}
-  {{ api.auth.jwt.issuer.env }}: 'https://issuer.invalid/',
+    fails closed); with these, a request without a token is a plain 401. The object literal (`{}`
+    when the API reads none from the environment), which `target` writes into `env`. -#}
+{% set jwt = api.auth.jwt %}
+{% if jwt and (jwt.issuer.env or jwt.audience.env or jwt.jwks_url.env) %}
+{
+{% if jwt.issuer.env %}
+  {{ jwt.issuer.env|js_key }}: 'https://issuer.invalid/',
 {% endif %}
-{% if api.auth.jwt.audience.env %}
-  {{ api.auth.jwt.audience.env }}: 'https://api.invalid',
+{% if jwt.audience.env %}
+  {{ jwt.audience.env|js_key }}: 'https://api.invalid',
 {% endif %}
-{% if api.auth.jwt.jwks_url.env %}
-  {{ api.auth.jwt.jwks_url.env }}: 'https://issuer.invalid/.well-known/jwks.json',
+{% if jwt.jwks_url.env %}
+  {{ jwt.jwks_url.env|js_key }}: 'https://issuer.invalid/.well-known/jwks.json',
 {% endif %}
-{% endif %}
+}
+{%- else %}
+{}
+{%- endif %}

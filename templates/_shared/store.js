@@ -23,7 +23,7 @@
 const STORAGE = {
 {% for r in api.resources %}
 {% if r.storage != "none" %}
-  {{ r.name.spec|js }}: {{ r.storage|js }},
+  {{ r.storage|js_prop(r.name.spec, 2) }},
 {% endif %}
 {% endfor %}
 };
@@ -77,7 +77,10 @@ function memoryCollection(name) {
   return {
     async list(owner, { limit, cursor }) {
       const prefix = `${ownerKey(owner)}/`;
-      const ids = [...items.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)).sort();
+      const ids = [...items.keys()]
+        .filter((k) => k.startsWith(prefix))
+        .map((k) => k.slice(prefix.length))
+        .sort();
       const { ids: chosen, next } = page(ids, limit, cursor);
       return { items: chosen.map((id) => structuredClone(items.get(key(owner, id)))), next };
     },
@@ -170,8 +173,9 @@ function kvCollection(name, ctx) {
 }
 {% endif %}
 
-/** The collection of resource `name`, for a handler's context `ctx`. */
-async function openCollection(name, ctx) {
+{% set needs_ctx = "netlify-blobs" in api.storages or "cloudflare-kv" in api.storages %}
+/** The collection of resource `name`{% if needs_ctx %}, for a handler's context `ctx`{% else %} (handlers pass their context too: memory needs none){% endif %}. */
+async function openCollection(name{% if needs_ctx %}, ctx{% endif %}) {
   switch (STORAGE[name]) {
 {% if "memory" in api.storages %}
     case 'memory':

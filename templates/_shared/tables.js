@@ -1,42 +1,73 @@
 // Cross-origin callers{% if api.cors.enabled %}: exactly these origins{% else %}: none (same-origin API, no Access-Control-* headers){% endif %}.
 const CORS = {
   enabled: {{ api.cors.enabled|js }},
-  origins: {{ api.cors.origins|js }},
+  {{ api.cors.origins|js_prop("origins", 2) }},
   credentials: {{ api.cors.credentials|js }},
   maxAge: {{ api.cors.max_age_seconds|js }},
-  allowHeaders: {{ api.cors.allow_headers|js }},
+  {{ api.cors.allow_headers|js_prop("allowHeaders", 2) }},
 };
 
 const LIMITS = { bodyBytes: {{ api.limits.body_bytes|js }} };
+{% if api.operations|selectattr("body_resource")|list %}
 
 // The fields of each resource: what create and update bodies are validated against.
 const SCHEMAS = {
 {% for r in api.resources %}
-  {{ r.name.spec|js }}: {
+{% if r.fields %}
+  {{ r.name.spec|js_key }}: {
 {% for f in r.fields %}
-    {{ f.name|js }}: {{ f|js }},
+    {{ f|js_prop(f.name, 4) }},
 {% endfor %}
   },
+{% else %}
+  {{ r.name.spec|js_key }}: {},
+{% endif %}
 {% endfor %}
 };
+{% endif %}
 
 // Each operation: its handler, whether it runs without a user, the roles it needs (any one), and
 // the schema its body must match.
 const OPERATIONS = {
 {% for op in api.operations %}
-  {{ op.name.camel }}: { name: {{ op.name.camel|js }}, run: HANDLERS.{{ op.name.camel }}, public: {{ op.public|js }}, roles: {{ op.roles|js }}, schema: {% if op.body_resource %}SCHEMAS[{{ op.body_resource|js }}]{% else %}null{% endif %} },
+{% set schema %}{% if op.body_resource %}SCHEMAS[{{ op.body_resource|js }}]{% else %}null{% endif %}{% endset %}
+{% set line %}  {{ op.name.camel }}: { name: {{ op.name.camel|js }}, run: HANDLERS.{{ op.name.camel }}, public: {{ op.public|js }}, roles: {{ op.roles|js }}, schema: {{ schema }} },{% endset %}
+{% if line|length <= print_width %}
+{{ line }}
+{% else %}
+  {{ op.name.camel }}: {
+    {{ op.name.camel|js_prop("name", 4) }},
+    run: HANDLERS.{{ op.name.camel }},
+    public: {{ op.public|js }},
+    {{ op.roles|js_prop("roles", 4) }},
+    schema: {{ schema }},
+  },
+{% endif %}
 {% endfor %}
 };
 
 // Paths in match order: at the first segment where two differ, a fixed one wins over a parameter.
 const ROUTES = [
 {% for route in api.routes %}
+{% set segments = namespace(list=[]) %}
+{% for s in route.segments %}
+{% set segments.list = segments.list + [{"param": s.param} if s.param else s.literal] %}
+{% endfor %}
+{% set methods %}    methods: { {% for m in route.methods %}{{ m.method }}: OPERATIONS.{{ m.operation }}{% if not loop.last %}, {% endif %}{% endfor %} },{% endset %}
   {
-    path: {{ route.path|js }},
-    segments: [{% for s in route.segments %}{% if s.param %}{ param: {{ s.param|js }} }{% else %}{{ s.literal|js }}{% endif %}{% if not loop.last %}, {% endif %}{% endfor %}],
-    allow: {{ route.allow|js }},
-    corsMethods: {{ route.cors_methods|js }},
-    methods: { {% for m in route.methods %}{{ m.method }}: OPERATIONS.{{ m.operation }}{% if not loop.last %}, {% endif %}{% endfor %} },
+    {{ route.path|js_prop("path", 4) }},
+    {{ segments.list|js_prop("segments", 4) }},
+    {{ route.allow|js_prop("allow", 4) }},
+    {{ route.cors_methods|js_prop("corsMethods", 4) }},
+{% if methods|length <= print_width %}
+{{ methods }}
+{% else %}
+    methods: {
+{% for m in route.methods %}
+      {{ m.method }}: OPERATIONS.{{ m.operation }},
+{% endfor %}
+    },
+{% endif %}
   },
 {% endfor %}
 ];

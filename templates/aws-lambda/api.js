@@ -10,7 +10,7 @@
 
 {{ m.esm_imports(api, "./shared", "./methods") }}
 
-const MOUNTS = [{{ api.base_path|js }}];
+{{ [api.base_path]|js_assign("const MOUNTS") }};
 
 {% include "_shared/tables.js" %}
 

@@ -8,7 +8,7 @@
 // user: a route that lost its authorizer fails closed (401), never open. The user's id is the
 // `sub` claim, never a value from the URL or body.
 
-const ROLES_CLAIM = {{ api.auth.gateway.roles_claim|js }};
+{{ api.auth.gateway.roles_claim|js_assign("const ROLES_CLAIM") }};
 
 /** API Gateway hands array claims over as strings such as `[admin editor]`. */
 function listClaim(value) {
@@ -21,7 +21,10 @@ function listClaim(value) {
     } catch {
       // Not JSON: API Gateway's `[a b]` form.
     }
-    return value.slice(1, -1).split(/[\s,]+/).filter(Boolean);
+    return value
+      .slice(1, -1)
+      .split(/[\s,]+/)
+      .filter(Boolean);
   }
   return [value];
 }
@@ -31,7 +34,8 @@ function claimAt(claims, path) {
   if (Object.prototype.hasOwnProperty.call(claims, flat)) return claims[flat];
   let value = claims;
   for (const key of path) {
-    if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
+    if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, key))
+      return undefined;
     value = value[key];
   }
   return value;

@@ -94,7 +94,8 @@ function toEvent(req, bytes) {
 
 const server = http.createServer(async (req, res) => {
   const bytes = await readBody(req);
-  if (bytes === null) return send(res, 413, { 'Content-Type': 'application/json' }, '{"message":"Request Entity Too Large"}');
+  if (bytes === null)
+    return send(res, 413, { 'Content-Type': 'application/json' }, '{"message":"Request Entity Too Large"}');
   const event = toEvent(req, bytes);
   if (event === null) return send(res, 400, { 'Content-Type': 'application/json' }, '{"message":"Bad Request"}');
   const context = {
@@ -111,10 +112,18 @@ const server = http.createServer(async (req, res) => {
   }
   const headers = { ...(result.headers || {}) };
   if (Array.isArray(result.cookies) && result.cookies.length > 0) headers['Set-Cookie'] = result.cookies;
-  const body = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  const body =
+    result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
   send(res, result.statusCode || 200, headers, body);
 });
 
 server.listen(PORT, HOST, () => {
-  console.log(`{{ api.name.spec }}: http://${HOST}:${PORT}{{ api.base_path }}/ (Lambda payload 2.0, local)`);
+{% set line %}  console.log(`{{ api.name.spec }}: http://${HOST}:${PORT}{{ api.base_path }}/ (Lambda payload 2.0, local)`);{% endset %}
+{% if line|length <= print_width %}
+{{ line }}
+{% else %}
+  console.log(
+    `{{ api.name.spec }}: http://${HOST}:${PORT}{{ api.base_path }}/ (Lambda payload 2.0, local)`,
+  );
+{% endif %}
 });

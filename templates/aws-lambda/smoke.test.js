@@ -7,9 +7,7 @@ import { test } from 'node:test';
 import { handler } from '../src/api.js';
 import securityHeaders from '../src/shared/headers.js';
 
-Object.assign(process.env, {
-{% include "_shared/smoke-env.js" %}
-});
+Object.assign(process.env, {% include "_shared/smoke-env.js" %});
 
 async function call(method, path, headers = {}) {
   const event = {

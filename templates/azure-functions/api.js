@@ -14,7 +14,7 @@ import azureFunctions from '@azure/functions';
 
 const { app } = azureFunctions;
 
-const MOUNTS = [{{ api.base_path|js }}];
+{{ [api.base_path]|js_assign("const MOUNTS") }};
 
 {% include "_shared/tables.js" %}
 

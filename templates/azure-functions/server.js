@@ -13,7 +13,7 @@ import { handler } from '../src/functions/api.js';
 const { HttpRequest, InvocationContext } = azureFunctions;
 const HOST = process.env.HOST || '127.0.0.1';
 const PORT = Number(process.env.PORT || 7071);
-const PREFIX = {{ api.base_path|js }};
+{{ api.base_path|js_assign("const PREFIX") }};
 // The host's own request size limit.
 const MAX_BODY = 100 * 1024 * 1024;
 
@@ -80,5 +80,12 @@ const server = http.createServer(async (req, res) => {
 });
 
 server.listen(PORT, HOST, () => {
-  console.log(`{{ api.name.spec }}: http://${HOST}:${PORT}{{ api.base_path }}/ (Azure Functions handler, local)`);
+{% set line %}  console.log(`{{ api.name.spec }}: http://${HOST}:${PORT}{{ api.base_path }}/ (Azure Functions handler, local)`);{% endset %}
+{% if line|length <= print_width %}
+{{ line }}
+{% else %}
+  console.log(
+    `{{ api.name.spec }}: http://${HOST}:${PORT}{{ api.base_path }}/ (Azure Functions handler, local)`,
+  );
+{% endif %}
 });

@@ -11,9 +11,7 @@ import securityHeaders from '../src/shared/headers.js';
 
 const { HttpRequest, InvocationContext } = azureFunctions;
 
-Object.assign(process.env, {
-{% include "_shared/smoke-env.js" %}
-});
+Object.assign(process.env, {% include "_shared/smoke-env.js" %});
 
 async function call(method, path, headers = {}) {
   const request = new HttpRequest({ method, url: `http://localhost${path}`, headers });

@@ -8,9 +8,7 @@ import { test } from 'node:test';
 import worker from '../src/index.js';
 import securityHeaders from '../src/shared/headers.js';
 
-const env = {
-{% include "_shared/smoke-env.js" %}
-};
+const env = {% include "_shared/smoke-env.js" %};
 
 const invoke = (request) => worker.fetch(request, env, { waitUntil() {}, passThroughOnException() {} });
 

@@ -11,7 +11,7 @@
 {{ m.esm_imports(api, "./_shared", "./api-methods") }}
 
 // The public path: `config.path` keeps the URL the caller asked for.
-const MOUNTS = [{{ api.base_path|js }}];
+{{ [api.base_path]|js_assign("const MOUNTS") }};
 
 {% include "_shared/tables.js" %}
 
@@ -34,5 +34,5 @@ export default async (request, context) => {
 
 // Netlify reads `config` without running the module: `path` must be string literals.
 export const config = {
-  path: [{{ api.base_path|js }}, {{ (api.base_path ~ "/*")|js }}],
+  {{ [api.base_path, api.base_path ~ "/*"]|js_prop("path", 2) }},
 };

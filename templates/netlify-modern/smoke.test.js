@@ -7,9 +7,7 @@ import { test } from 'node:test';
 import api from '../netlify/functions/api.js';
 import securityHeaders from '../netlify/functions/_shared/headers.js';
 
-Object.assign(process.env, {
-{% include "_shared/smoke-env.js" %}
-});
+Object.assign(process.env, {% include "_shared/smoke-env.js" %});
 
 const invoke = (request) => api(request, {});
 

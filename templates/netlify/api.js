@@ -20,7 +20,7 @@ const HANDLERS = {
 };
 
 // The function's own path, then the public path behind the redirect (event.path keeps it).
-const MOUNTS = ['/.netlify/functions/api', {{ api.base_path|js }}];
+{{ ["/.netlify/functions/api", api.base_path]|js_assign("const MOUNTS") }};
 
 {% include "_shared/tables.js" %}
 

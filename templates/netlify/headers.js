@@ -8,6 +8,6 @@
 
 module.exports = Object.freeze({
 {% for h in api.headers %}
-  {{ h.name|js }}: {{ h.value|js }},
+  {{ h.value|js_prop(h.name, 2) }},
 {% endfor %}
 });

@@ -9,9 +9,7 @@ const { test } = require('node:test');
 const { handler } = require('../netlify/functions/api.js');
 const securityHeaders = require('../netlify/functions/_shared/headers.js');
 
-Object.assign(process.env, {
-{% include "_shared/smoke-env.js" %}
-});
+Object.assign(process.env, {% include "_shared/smoke-env.js" %});
 
 async function call(method, path, headers = {}) {
   const event = { httpMethod: method, path, headers, queryStringParameters: {}, body: null, isBase64Encoded: false };

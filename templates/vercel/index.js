@@ -10,7 +10,7 @@
 {{ m.esm_imports(api, "./_lib", "./_lib/methods") }}
 
 // The public path: a rewrite keeps the URL the caller asked for.
-const MOUNTS = [{{ api.base_path|js }}];
+{{ [api.base_path]|js_assign("const MOUNTS") }};
 
 {% include "_shared/tables.js" %}
 

@@ -7,9 +7,7 @@ import { test } from 'node:test';
 import api from '../api/index.js';
 import securityHeaders from '../api/_lib/headers.js';
 
-Object.assign(process.env, {
-{% include "_shared/smoke-env.js" %}
-});
+Object.assign(process.env, {% include "_shared/smoke-env.js" %});
 
 const invoke = (request) => api.fetch(request);
 

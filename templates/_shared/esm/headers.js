@@ -7,6 +7,6 @@
 
 export default Object.freeze({
 {% for h in api.headers %}
-  {{ h.name|js }}: {{ h.value|js }},
+  {{ h.value|js_prop(h.name, 2) }},
 {% endfor %}
 });

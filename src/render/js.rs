@@ -1,0 +1,292 @@
+//! Values printed into JavaScript as Prettier prints them (`.prettierrc.json` of every generated
+//! project: `singleQuote`, `printWidth` [`WIDTH`], `trailingComma: all`, `quoteProps: as-needed`),
+//! so that `prettier --check` finds nothing to change in a generated file.
+//!
+//! A value is printed on one line when it fits in the width, else broken the way Prettier breaks
+//! it: one element or property a line (arrays of numbers filled), a string or number on the line
+//! after `key:` (after `=`); arrays of several objects (or arrays) are always broken. Widths count
+//! characters: the model's values are ASCII or Latin-1.
+
+use serde_json::Value;
+
+/// `printWidth` of the generated `.prettierrc.json`.
+pub const WIDTH: usize = 120;
+/// `tabWidth`.
+const INDENT: usize = 2;
+/// The `,` after a property or element, or the `;` after a statement.
+const SEPARATOR: usize = 1;
+
+fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+fn pad(n: usize) -> String {
+    " ".repeat(n)
+}
+
+/// A string literal: single quotes unless the text holds more single than double quotes; escapes
+/// only what must be escaped (and line terminators and control characters, as `\n` or `\xNN`).
+pub fn string(s: &str) -> String {
+    let singles = s.matches('\'').count();
+    let doubles = s.matches('"').count();
+    let quote = if singles > doubles { '"' } else { '\'' };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{b}' => out.push_str("\\v"),
+            '\u{c}' => out.push_str("\\f"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// A property key: bare when it is an identifier name or a number Prettier would unquote, else a
+/// string literal. (Prettier goes by ES5's identifier characters; `char::is_alphabetic` is close
+/// enough for the model's keys, which are ASCII.)
+pub fn key(k: &str) -> String {
+    let start = |c: char| c.is_alphabetic() || c == '_' || c == '$';
+    let identifier =
+        k.chars().next().is_some_and(start) && k.chars().all(|c| start(c) || c.is_ascii_digit());
+    if identifier || is_simple_number(k) {
+        k.to_string()
+    } else {
+        string(k)
+    }
+}
+
+/// `123` or `1.5` that reads back as itself (`String(Number(k)) === k` in JavaScript).
+fn is_simple_number(k: &str) -> bool {
+    let (int, frac) = k.split_once('.').unwrap_or((k, ""));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let canonical_int = int == "0" || !int.starts_with('0');
+    let canonical_frac = !k.contains('.') || (digits(frac) && !frac.ends_with('0'));
+    // Below 1e21 and within f64 precision JavaScript prints the number as written.
+    digits(int)
+        && canonical_int
+        && canonical_frac
+        && k.len() <= 15
+        && k.parse::<f64>().is_ok_and(|n| n.to_string() == k)
+}
+
+/// The value on one line: `'a'`, `[a, b]`, `{ key: value }`.
+pub fn flat(v: &Value) -> String {
+    match v {
+        Value::Null => "null".to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => string(s),
+        Value::Array(items) if items.is_empty() => "[]".to_string(),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(flat).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Object(map) if map.is_empty() => "{}".to_string(),
+        Value::Object(map) => format!(
+            "{{ {} }}",
+            map.iter()
+                .map(|(k, v)| format!("{}: {}", key(k), flat(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Prettier breaks an array of two or more objects with two or more properties (or of arrays
+/// with two or more elements) whatever its width, and so every group around it.
+fn forced_break(v: &Value) -> bool {
+    match v {
+        Value::Array(items) => {
+            let all = |f: fn(&Value) -> bool| items.len() > 1 && items.iter().all(f);
+            all(|e| e.as_object().is_some_and(|m| m.len() > 1))
+                || all(|e| e.as_array().is_some_and(|a| a.len() > 1))
+                || items.iter().any(forced_break)
+        }
+        Value::Object(map) => map.values().any(forced_break),
+        _ => false,
+    }
+}
+
+fn breakable(v: &Value) -> bool {
+    match v {
+        Value::Array(items) => !items.is_empty(),
+        Value::Object(map) => !map.is_empty(),
+        _ => false,
+    }
+}
+
+/// `v` starting at column `col` with `tail` more characters after it on its line; lines it breaks
+/// into are indented from `indent`.
+fn layout(v: &Value, indent: usize, col: usize, tail: usize) -> String {
+    let one_line = flat(v);
+    if !forced_break(v) && col + width(&one_line) + tail <= WIDTH {
+        return one_line;
+    }
+    let inner = indent + INDENT;
+    match v {
+        Value::Array(items) if !items.is_empty() => {
+            if items.len() > 1 && items.iter().all(Value::is_number) {
+                return fill(items, indent);
+            }
+            let mut out = String::from("[\n");
+            for item in items {
+                out.push_str(&pad(inner));
+                out.push_str(&layout(item, inner, inner, SEPARATOR));
+                out.push_str(",\n");
+            }
+            out.push_str(&pad(indent));
+            out.push(']');
+            out
+        }
+        Value::Object(map) if !map.is_empty() => {
+            let mut out = String::from("{\n");
+            for (k, item) in map {
+                out.push_str(&pad(inner));
+                out.push_str(&prop(k, item, inner));
+                out.push_str(",\n");
+            }
+            out.push_str(&pad(indent));
+            out.push('}');
+            out
+        }
+        _ => one_line,
+    }
+}
+
+/// An array of numbers that does not fit: as many numbers a line as fit.
+fn fill(items: &[Value], indent: usize) -> String {
+    let inner = indent + INDENT;
+    let mut out = format!("[\n{}", pad(inner));
+    let mut col = inner;
+    for (i, item) in items.iter().enumerate() {
+        let text = format!("{},", flat(item));
+        if i > 0 {
+            if col + 1 + width(&text) <= WIDTH {
+                out.push(' ');
+                col += 1;
+            } else {
+                out.push('\n');
+                out.push_str(&pad(inner));
+                col = inner;
+            }
+        }
+        out.push_str(&text);
+        col += width(&text);
+    }
+    out.push('\n');
+    out.push_str(&pad(indent));
+    out.push(']');
+    out
+}
+
+/// `left op value` at column `indent`, followed by its separator (`,` or `;`).
+fn rhs(left: &str, op: &str, v: &Value, indent: usize, short_key: bool) -> String {
+    let col = indent + width(left) + width(op) + 1;
+    if breakable(v) {
+        return format!("{left}{op} {}", layout(v, indent, col, SEPARATOR));
+    }
+    let value = flat(v);
+    if short_key || col + width(&value) + SEPARATOR <= WIDTH {
+        format!("{left}{op} {value}")
+    } else {
+        format!("{left}{op}\n{}{value}", pad(indent + INDENT))
+    }
+}
+
+/// `key: value` as a property line of an object, at column `indent`, before its `,`.
+pub fn prop(k: &str, v: &Value, indent: usize) -> String {
+    let k = key(k);
+    // Prettier never breaks after a key narrower than tabWidth + 3.
+    let short = width(&k) < INDENT + 3;
+    rhs(&k, ":", v, indent, short)
+}
+
+/// `left = value` (e.g. `const NAME = value`) at column `indent`, before its `;`.
+pub fn assign(left: &str, v: &Value, indent: usize) -> String {
+    rhs(left, " =", v, indent, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn strings_take_prettiers_quotes() {
+        assert_eq!(string("a"), "'a'");
+        assert_eq!(string("it's"), "\"it's\"");
+        assert_eq!(string("say \"hi\""), "'say \"hi\"'");
+        assert_eq!(string("both ' and \""), "'both \\' and \"'");
+        assert_eq!(string("a\\b\n\u{1}\u{2028}"), "'a\\\\b\\n\\x01\\u2028'");
+    }
+
+    #[test]
+    fn keys_are_bare_when_they_can_be() {
+        assert_eq!(key("notes"), "notes");
+        assert_eq!(key("$x_1"), "$x_1");
+        assert_eq!(key("X-Frame-Options"), "'X-Frame-Options'");
+        assert_eq!(key("1"), "1");
+        assert_eq!(key("1.5"), "1.5");
+        assert_eq!(key("01"), "'01'");
+        assert_eq!(key("1.50"), "'1.50'");
+        assert_eq!(key("1e3"), "'1e3'");
+        assert_eq!(key(""), "''");
+    }
+
+    #[test]
+    fn flat_values() {
+        let v = json!({"name": "labels", "items": ["a", "b"], "max": 5, "ok": true, "x": null, "e": {}, "l": []});
+        assert_eq!(
+            flat(&v),
+            "{ name: 'labels', items: ['a', 'b'], max: 5, ok: true, x: null, e: {}, l: [] }"
+        );
+    }
+
+    #[test]
+    fn long_values_break_like_prettier() {
+        let origins: Vec<String> = (0..8)
+            .map(|i| format!("https://app{i}.example.com"))
+            .collect();
+        assert_eq!(
+            prop("origins", &json!(origins), 2),
+            format!(
+                "origins: [\n{}  ],",
+                origins
+                    .iter()
+                    .map(|o| format!("    '{o}',\n"))
+                    .collect::<String>()
+            )
+            .trim_end_matches(',')
+        );
+        let long = "x".repeat(130);
+        assert_eq!(
+            prop("value", &json!(long), 2),
+            format!("value:\n    '{long}'")
+        );
+        assert_eq!(prop("env", &json!(long), 2), format!("env: '{long}'"));
+        assert_eq!(
+            assign("const A", &json!(long), 0),
+            format!("const A =\n  '{long}'")
+        );
+        assert_eq!(
+            prop("rows", &json!([{"a": 1, "b": 2}, {"a": 3, "b": 4}]), 0),
+            "rows: [\n  { a: 1, b: 2 },\n  { a: 3, b: 4 },\n]"
+        );
+    }
+}
