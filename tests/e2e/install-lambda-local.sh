@@ -15,6 +15,7 @@
 # lambda-local's own dependencies (winston, commander, dotenv) are resolved by npm at install time
 # and then frozen in the cache.
 # Needs: bash, npm (any version able to talk to the registry), node, flock.
+# shellcheck disable=SC2317  # helper functions are called indirectly
 set -euo pipefail
 exec </dev/null
 
@@ -22,27 +23,16 @@ exec </dev/null
 # wrongly and is not used). Changing it makes a new cache dir.
 LAMBDA_LOCAL_VERSION="2.2.0"
 
-cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/scaffold-e2e"
+# shellcheck source=../lib/install.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/install.sh"
+install_init install-lambda-local
 dest="$cache_root/lambda-local-$LAMBDA_LOCAL_VERSION"
 cli_rel="node_modules/lambda-local/build/cli.js"
-marker=".scaffold-e2e-installed"
-lock_wait_s=300
 
-log() { printf 'install-lambda-local: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-command -v npm >/dev/null 2>&1 || die "npm not found on PATH (install Node.js >= 20, which comes with npm)"
-command -v node >/dev/null 2>&1 || die "node not found on PATH (install Node.js >= 20)"
-command -v flock >/dev/null 2>&1 || die "flock not found on PATH (install util-linux)"
-mkdir -p "$cache_root"
-
-export CI=true
-export npm_config_yes=true
-export npm_config_audit=false
-export npm_config_fund=false
-export npm_config_update_notifier=false
-export npm_config_progress=false
-export npm_config_loglevel=warn
+install_need npm "install Node.js >= 20, which comes with npm"
+install_need node "install Node.js >= 20"
+install_need flock "install util-linux"
+install_quiet_npm
 
 # check DIR: DIR holds lambda-local at the pinned version, and its CLI runs.
 check() {
@@ -52,32 +42,12 @@ check() {
     echo "lambda-local $v"
 }
 
-exec 9>"$cache_root/.install-lambda-local.lock"
-flock -w "$lock_wait_s" 9 || die "could not get $cache_root/.install-lambda-local.lock within $lock_wait_s s"
-# Holding the lock, any partial dir left is from an install that was killed.
-find "$cache_root" -mindepth 1 -maxdepth 1 -name '.partial-lambda-local-*' -exec rm -rf {} +
+install() {
+    # lambda-local has no install scripts of its own; none of its dependencies needs one.
+    npm install --prefix "$1" --no-save --no-package-lock --no-audit --no-fund --ignore-scripts \
+        "lambda-local@$LAMBDA_LOCAL_VERSION" >&2
+}
 
-if [[ -f "$dest/$marker" ]] && check "$dest" >/dev/null 2>&1; then
-    printf '%s\n' "$dest/$cli_rel"
-    exit 0
-fi
-
-tmp="$(mktemp -d "$cache_root/.partial-lambda-local-$LAMBDA_LOCAL_VERSION.XXXXXX")"
-chmod 755 "$tmp"
-# shellcheck disable=SC2064
-trap "rm -rf '$tmp'" EXIT
-log "installing lambda-local@$LAMBDA_LOCAL_VERSION into $dest (cold install)"
-t0=$SECONDS
-# lambda-local has no install scripts of its own; none of its dependencies needs one.
-npm install --prefix "$tmp" --no-save --no-package-lock --no-audit --no-fund --ignore-scripts \
-    "lambda-local@$LAMBDA_LOCAL_VERSION" >&2
-check "$tmp" >&2 || die "lambda-local installed but failed its check"
-date -u +%Y-%m-%dT%H:%M:%SZ >"$tmp/$marker"
-if [[ -e "$dest" ]]; then
-    log "removing incomplete or broken $dest"
-    rm -rf "$dest"
-fi
-mv -T "$tmp" "$dest"
-trap - EXIT
-log "installed in $((SECONDS - t0)) s"
+install_lock .install-lambda-local.lock 300 '.partial-lambda-local-*'
+install_one "lambda-local@$LAMBDA_LOCAL_VERSION" "$dest" ".partial-lambda-local-$LAMBDA_LOCAL_VERSION" install check
 printf '%s\n' "$dest/$cli_rel"

