@@ -45,7 +45,7 @@
 // (a module resolve hook). The two must agree, or this script fails.
 //
 // The responses graded, per project (RESPONSES below): GET /api/movies signed in (200, the
-// overlay's handler), GET /api/movies/42 signed in (501, the generated starter), GET /api/movies
+// overlay's handler), GET /api/movies/42 signed in (501, the overlay's not-implemented answer), GET /api/movies
 // anonymous (401: what the hosted Observatory itself would get), an unknown path (404), and
 // DELETE /api/movies/42 whose handler throws (500).
 //
@@ -313,7 +313,7 @@ async function libraryScan(requests) {
 
 const RESPONSES = [
   { label: 'list, signed in (handler: 200)', method: 'GET', path: '/api/movies', signedIn: true, status: 200 },
-  { label: 'read, signed in (starter: 501)', method: 'GET', path: '/api/movies/42', signedIn: true, status: 501 },
+  { label: 'read, signed in (not implemented: 501)', method: 'GET', path: '/api/movies/42', signedIn: true, status: 501 },
   { label: 'list, anonymous (401)', method: 'GET', path: '/api/movies', signedIn: false, status: 401 },
   { label: 'unknown path (404)', method: 'GET', path: '/api/no-such-thing', signedIn: false, status: 404 },
   { label: 'delete, handler throws (500)', method: 'DELETE', path: '/api/movies/42', signedIn: true, status: 500 },
