@@ -1,0 +1,2 @@
+{% set platform_dirs = [".aws-sam/"] %}
+{% include "_shared/eslint.config.js" %}

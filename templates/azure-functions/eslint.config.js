@@ -1,0 +1,2 @@
+{% set platform_dirs = [] %}
+{% include "_shared/eslint.config.js" %}

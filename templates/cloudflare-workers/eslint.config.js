@@ -1,0 +1,3 @@
+{% set platform_dirs = [".wrangler/"] %}
+{% set web_only = ["src/**"] %}
+{% include "_shared/eslint.config.js" %}

@@ -1,0 +1,2 @@
+{% set platform_dirs = [".netlify/"] %}
+{% include "_shared/eslint.config.js" %}

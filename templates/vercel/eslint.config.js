@@ -1,0 +1,2 @@
+{% set platform_dirs = [".vercel/"] %}
+{% include "_shared/eslint.config.js" %}
