@@ -94,10 +94,11 @@ group_alive() {
 }
 pid_live() { [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null && [[ "$(ps -o stat= -p "$1" 2>/dev/null)" != Z* ]]; }
 server_alive() { group_alive || pid_live "$server_pid"; }
+# SIGNAL to the group and to the direct child. Either may be gone already: a failed kill must not
+# end the script (under `set -e` a failing last command of an && list does, even in the EXIT trap).
 signal_server() {
-    [[ -n "$server_pgid" ]] && kill "-$1" -- "-$server_pgid" 2>/dev/null
-    [[ -n "$server_pid" ]] && kill "-$1" "$server_pid" 2>/dev/null
-    return 0
+    if [[ -n "$server_pgid" ]]; then kill "-$1" -- "-$server_pgid" 2>/dev/null || true; fi
+    if [[ -n "$server_pid" ]]; then kill "-$1" "$server_pid" 2>/dev/null || true; fi
 }
 
 # SIGTERM to the group, SIGKILL after STOP_TIMEOUT; reaps the direct child once it is gone.
