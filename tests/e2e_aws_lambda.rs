@@ -22,22 +22,15 @@ use std::time::Instant;
 
 use common::{
     generated_project, install_pinned_tool, link_node_deps, manifest_dir, node_test_counts,
-    output_text, require_node, require_npm, require_python_venv, run_api_http, start_jwks,
-    target_project,
+    npm_start_passes_api_http, output_text, require_node, require_npm, require_python_venv,
+    start_jwks, target_project,
 };
 
 const TARGET: &str = "aws-lambda";
 
 #[test]
 fn local_server_passes_the_shared_http_test() {
-    require_node();
-    require_npm();
-    let (_tmp, project) = target_project("specs/jwt-cors.yaml", TARGET, "tests/node/overlay-esm");
-    link_node_deps(&project);
-    let jwks = start_jwks();
-    let settings = jwks.env();
-    let env: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    run_api_http("tests/e2e/npm-start.sh", &project, &jwks, TARGET, &env, 8);
+    npm_start_passes_api_http(TARGET);
 }
 
 #[test]

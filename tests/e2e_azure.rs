@@ -20,8 +20,8 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{
-    generated_project, link_node_deps, manifest_dir, output_text, require_node, require_npm,
-    run_api_http, start_jwks, target_project,
+    generated_project, link_node_deps, manifest_dir, npm_start_passes_api_http, output_text,
+    require_node, require_npm,
 };
 use serde_json::Value;
 
@@ -29,14 +29,7 @@ const TARGET: &str = "azure-functions";
 
 #[test]
 fn local_server_passes_the_shared_http_test() {
-    require_node();
-    require_npm();
-    let (_tmp, project) = target_project("specs/jwt-cors.yaml", TARGET, "tests/node/overlay-esm");
-    link_node_deps(&project);
-    let jwks = start_jwks();
-    let settings = jwks.env();
-    let env: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    run_api_http("tests/e2e/npm-start.sh", &project, &jwks, TARGET, &env, 8);
+    npm_start_passes_api_http(TARGET);
 }
 
 /// The spec's `base_path` (e.g. `/api`).

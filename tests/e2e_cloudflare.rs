@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use common::{
-    manifest_dir, node_test_counts, output_text, require_node, require_npm, start_jwks,
-    target_project, Jwks,
+    link_node_deps, manifest_dir, node_test_counts, output_text, require_node, require_npm,
+    start_jwks, target_project, Jwks,
 };
 
 const TARGET: &str = "cloudflare-workers";
@@ -62,32 +62,8 @@ fn worker_project() -> (tempfile::TempDir, PathBuf) {
         "scaffold new --target {TARGET} made no wrangler.toml or src/index.js in {}",
         project.display()
     );
-    let node_modules = node_deps();
-    std::os::unix::fs::symlink(&node_modules, project.join("node_modules"))
-        .expect("link node_modules");
+    link_node_deps(&project);
     (tmp, project)
-}
-
-/// Runs `tests/node/install-node-deps.sh` (pinned jose, cached); returns its node_modules directory.
-fn node_deps() -> PathBuf {
-    let root = manifest_dir();
-    let out = Command::new("bash")
-        .arg(root.join("tests/node/install-node-deps.sh"))
-        .current_dir(&root)
-        .output()
-        .expect("run tests/node/install-node-deps.sh");
-    assert!(
-        out.status.success(),
-        "tests/node/install-node-deps.sh failed ({}):\n{}",
-        out.status,
-        output_text(&out)
-    );
-    let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-    assert!(
-        dir.join("jose/package.json").is_file(),
-        "install-node-deps.sh printed {dir:?}, which holds no jose"
-    );
-    dir
 }
 
 /// `.dev.vars` (dotenv syntax), which `wrangler dev` turns into the Worker's `env` bindings.

@@ -17,42 +17,18 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::{manifest_dir, node_test_counts, output_text, require_node, require_npm, start_jwks};
+use common::{
+    link_node_deps, manifest_dir, new_project, node_test_counts, output_text, require_node,
+    require_npm, start_jwks,
+};
 
 /// `scaffold new <tmp>/demo --target TARGET` with `node_modules` linked to the pinned packages of
 /// `tests/node/install-node-deps.sh` (jose, @netlify/blobs, ...).
 fn starter(target: &str) -> (tempfile::TempDir, PathBuf) {
     require_node();
     require_npm();
-    let root = manifest_dir();
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let project = tmp.path().join("demo");
-    let out = assert_cmd::Command::cargo_bin("scaffold")
-        .expect("the scaffold binary")
-        .current_dir(&root)
-        .env("CI", "true")
-        .arg("new")
-        .arg(&project)
-        .args(["--target", target])
-        .output()
-        .expect("run scaffold new");
-    assert!(
-        out.status.success(),
-        "scaffold new --target {target}:\n{}",
-        output_text(&out)
-    );
-    let deps = Command::new("bash")
-        .arg(root.join("tests/node/install-node-deps.sh"))
-        .current_dir(&root)
-        .output()
-        .expect("run tests/node/install-node-deps.sh");
-    assert!(
-        deps.status.success(),
-        "install-node-deps.sh:\n{}",
-        output_text(&deps)
-    );
-    let node_modules = PathBuf::from(String::from_utf8_lossy(&deps.stdout).trim());
-    std::os::unix::fs::symlink(&node_modules, project.join("node_modules")).expect("link");
+    let (tmp, project) = new_project("demo", target, None);
+    link_node_deps(&project);
     (tmp, project)
 }
 

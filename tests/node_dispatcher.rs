@@ -57,34 +57,18 @@ fn assert_syntax(project: &Path) {
     );
 }
 
-/// The number after `pass` in the spec reporter's summary (`ℹ pass 123`), 0 when absent.
-fn passed_count(stdout: &str) -> u32 {
-    stdout
-        .lines()
-        .find_map(|line| {
-            line.trim_start_matches(['ℹ', '#', ' '])
-                .strip_prefix("pass ")
-        })
-        .and_then(|n| n.trim().parse::<u32>().ok())
-        .unwrap_or(0)
-}
-
 /// Runs `node --test` on `test_file` (relative to the repository) against `project`; fails unless
 /// every test passed and at least `min_passed` ran (a guard against a run that passes because it
 /// ran nothing).
 fn run_node_suite(test_file: &str, project: &Path, node_version: &str, min_passed: u32) {
     let root = manifest_dir();
     let test_file = root.join(test_file);
-    let out = Command::new("node")
+    let out = common::node_command()
         .arg("--test")
         .arg("--test-reporter=spec")
         .arg(&test_file)
         .current_dir(&root)
         .env("PROJECT_DIR", project)
-        .env_remove("NODE_OPTIONS")
-        .env_remove("JWT_ISSUER")
-        .env_remove("JWT_AUDIENCE")
-        .env_remove("JWT_JWKS_URL")
         .output()
         .expect("run node --test");
     let text = output_text(&out);
@@ -94,7 +78,7 @@ fn run_node_suite(test_file: &str, project: &Path, node_version: &str, min_passe
         test_file.display(),
         out.status
     );
-    let passed = passed_count(&String::from_utf8_lossy(&out.stdout));
+    let (passed, _) = common::node_test_counts(&String::from_utf8_lossy(&out.stdout));
     assert!(
         passed >= min_passed,
         "expected the Node suite {} to run at least {min_passed} tests, saw {passed} passing:\n{text}",
@@ -104,22 +88,7 @@ fn run_node_suite(test_file: &str, project: &Path, node_version: &str, min_passe
 
 /// Installs the pinned jose with `tests/node/install-node-deps.sh`; returns the node_modules directory.
 fn install_jose() -> PathBuf {
-    let root = manifest_dir();
-    let script = root.join("tests/node/install-node-deps.sh");
-    let out = Command::new("bash")
-        .arg(&script)
-        .current_dir(&root)
-        .output()
-        .expect("run tests/node/install-node-deps.sh");
-    assert!(
-        out.status.success(),
-        "{} failed ({}):\n{}",
-        script.display(),
-        out.status,
-        output_text(&out)
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let dir = PathBuf::from(stdout.lines().last().unwrap_or("").trim());
+    let dir = common::node_deps();
     let manifest = dir.join("jose/package.json");
     let text = std::fs::read_to_string(&manifest).unwrap_or_else(|e| {
         panic!(

@@ -6,24 +6,10 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::Command;
 
-use common::{manifest_dir, node_test_counts, output_text, require_node, require_npm};
-
-fn node_deps() -> PathBuf {
-    let root = manifest_dir();
-    let out = Command::new("bash")
-        .arg(root.join("tests/node/install-node-deps.sh"))
-        .current_dir(&root)
-        .output()
-        .expect("run tests/node/install-node-deps.sh");
-    assert!(
-        out.status.success(),
-        "install-node-deps.sh:\n{}",
-        output_text(&out)
-    );
-    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
-}
+use common::{
+    manifest_dir, node_command, node_deps, node_test_counts, output_text, require_node, require_npm,
+};
 
 #[test]
 fn npm_test_passes_in_every_generated_project() {
@@ -76,13 +62,9 @@ fn npm_test_passes_in_every_generated_project() {
                 package.contains(r#""test": "node --test test/""#),
                 "{target}: package.json has another test script"
             );
-            let out = Command::new("node")
+            let out = node_command()
                 .args(["--test", "test/"])
                 .current_dir(&project)
-                .env_remove("NODE_OPTIONS")
-                .env_remove("JWT_ISSUER")
-                .env_remove("JWT_AUDIENCE")
-                .env_remove("JWT_JWKS_URL")
                 .output()
                 .expect("run node --test");
             let text = output_text(&out);

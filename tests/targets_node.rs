@@ -32,27 +32,7 @@ fn node_modules() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         require_npm();
-        let root = manifest_dir();
-        let script = root.join("tests/node/install-node-deps.sh");
-        let out = Command::new("bash")
-            .arg(&script)
-            .current_dir(&root)
-            .output()
-            .expect("run tests/node/install-node-deps.sh");
-        assert!(
-            out.status.success(),
-            "{} failed ({}):\n{}",
-            script.display(),
-            out.status,
-            output_text(&out)
-        );
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        let dir = PathBuf::from(stdout.lines().last().unwrap_or("").trim());
-        assert!(
-            dir.join("jose/package.json").is_file(),
-            "install-node-deps.sh printed {dir:?}, which holds no jose"
-        );
-        dir
+        common::node_deps()
     })
 }
 

@@ -322,24 +322,7 @@ pub fn handler_dir(target: &str) -> PathBuf {
 /// overlay file must replace a generated handler.
 pub fn target_project(spec: &str, target: &str, overlay: &str) -> (tempfile::TempDir, PathBuf) {
     let root = manifest_dir();
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let project = tmp.path().join("proj");
-    let out = assert_cmd::Command::cargo_bin("scaffold")
-        .expect("the scaffold binary")
-        .current_dir(&root)
-        .env("CI", "true")
-        .arg("new")
-        .arg(&project)
-        .args(["--target", target, "--spec"])
-        .arg(root.join(spec))
-        .output()
-        .expect("run scaffold new");
-    assert!(
-        out.status.success(),
-        "scaffold new --target {target} --spec {spec} failed ({}):\n{}",
-        out.status,
-        output_text(&out)
-    );
+    let (tmp, project) = generated_project(spec, target);
     let handlers = project.join(handler_dir(target));
     let mut copied = 0;
     for entry in std::fs::read_dir(root.join(overlay)).expect("overlay folder") {
@@ -426,6 +409,17 @@ pub fn start_jwks() -> Jwks {
     jwks
 }
 
+/// `node`, without the caller's `NODE_OPTIONS` and JWT settings (`JWT_ISSUER`, `JWT_AUDIENCE`,
+/// `JWT_JWKS_URL`), which would change what the generated code does under test.
+pub fn node_command() -> Command {
+    let mut cmd = Command::new("node");
+    cmd.env_remove("NODE_OPTIONS")
+        .env_remove("JWT_ISSUER")
+        .env_remove("JWT_AUDIENCE")
+        .env_remove("JWT_JWKS_URL");
+    cmd
+}
+
 /// Counts from a `node --test` spec/tap summary (`# pass 8`, `ℹ pass 8`): (pass, fail).
 pub fn node_test_counts(stdout: &str) -> (u32, u32) {
     let count = |word: &str| {
@@ -440,35 +434,23 @@ pub fn node_test_counts(stdout: &str) -> (u32, u32) {
 
 // ---- A generated project under a platform's local runtime (tests/e2e/*-dev.sh) ----
 
-/// Runs `tests/node/install-node-deps.sh` (pinned jose and @azure/functions, cached) and links
-/// `<project>/node_modules` to what it installed, so the generated `import 'jose'` resolves.
-pub fn link_node_deps(project: &Path) {
-    let root = manifest_dir();
-    let out = Command::new("bash")
-        .arg(root.join("tests/node/install-node-deps.sh"))
-        .current_dir(&root)
-        .output()
-        .expect("run tests/node/install-node-deps.sh");
-    assert!(
-        out.status.success(),
-        "tests/node/install-node-deps.sh failed ({}); it needs node, npm and flock on PATH and the npm \
-         registry on a cold cache:\n{}",
-        out.status,
-        output_text(&out)
-    );
-    let dir = PathBuf::from(
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .last()
-            .unwrap_or("")
-            .trim(),
-    );
+/// Runs `tests/node/install-node-deps.sh` (pinned jose, @azure/functions and @netlify/blobs,
+/// cached); returns the node_modules directory it printed, which must hold jose.
+pub fn node_deps() -> PathBuf {
+    let script = "tests/node/install-node-deps.sh";
+    let out = run_install_script(script);
+    let dir = last_line_path(&out);
     assert!(
         dir.join("jose/package.json").is_file(),
-        "install-node-deps.sh printed {dir:?}, which holds no jose:\n{}",
+        "{script} printed {dir:?}, which holds no jose:\n{}",
         output_text(&out)
     );
-    std::os::unix::fs::symlink(&dir, project.join("node_modules"))
+    dir
+}
+
+/// Links `<project>/node_modules` to [`node_deps`], so the generated `import 'jose'` resolves.
+pub fn link_node_deps(project: &Path) {
+    std::os::unix::fs::symlink(node_deps(), project.join("node_modules"))
         .unwrap_or_else(|e| panic!("link {}/node_modules: {e}", project.display()));
 }
 
@@ -536,11 +518,11 @@ pub fn run_api_http(
 // ---- Pinned tools and plain projects (tests/e2e_aws_lambda.rs, tests/e2e_azure.rs) ----
 
 /// Runs the install script `script` (relative to the repository; it installs a pinned tool into
-/// `~/.cache/scaffold-e2e/` if needed and prints the tool's path as its last line) and returns that
-/// path, which must exist. A failed install fails the test with the script's output.
-pub fn install_pinned_tool(script: &str) -> PathBuf {
+/// `~/.cache/scaffold-e2e/` if needed and prints where) from the repository root, stdin from
+/// /dev/null; returns its output. A failed install fails the test with the script's output (which
+/// says what to install).
+pub fn run_install_script(script: &str) -> Output {
     let root = manifest_dir();
-    let started = std::time::Instant::now();
     let out = Command::new("bash")
         .arg(root.join(script))
         .current_dir(&root)
@@ -549,17 +531,31 @@ pub fn install_pinned_tool(script: &str) -> PathBuf {
         .unwrap_or_else(|e| panic!("run {script}: {e}"));
     assert!(
         out.status.success(),
-        "{script} failed ({}); it says what to install:\n{}",
+        "{script} failed ({}); it says what to install (and needs the package registry on a cold \
+         cache):\n{}",
         out.status,
         output_text(&out)
     );
-    let path = PathBuf::from(
+    out
+}
+
+/// The last line an install script printed, as a path.
+fn last_line_path(out: &Output) -> PathBuf {
+    PathBuf::from(
         String::from_utf8_lossy(&out.stdout)
             .lines()
             .last()
             .unwrap_or("")
             .trim(),
-    );
+    )
+}
+
+/// Runs the install script `script` (see [`run_install_script`]) and returns the path it printed
+/// as its last line, which must be a file.
+pub fn install_pinned_tool(script: &str) -> PathBuf {
+    let started = std::time::Instant::now();
+    let out = run_install_script(script);
+    let path = last_line_path(&out);
     assert!(
         path.is_file(),
         "{script} printed {path:?}, which is not a file:\n{}",
@@ -573,23 +569,45 @@ pub fn install_pinned_tool(script: &str) -> PathBuf {
     path
 }
 
+/// `tests/e2e/api-http.test.js` against TARGET's own local server (`npm start`, under
+/// `tests/e2e/npm-start.sh`): the jwt-cors project with the ES module test handlers and the pinned
+/// node_modules, with a JWKS server for its settings.
+pub fn npm_start_passes_api_http(target: &str) {
+    require_node();
+    require_npm();
+    let (_tmp, project) = target_project("specs/jwt-cors.yaml", target, "tests/node/overlay-esm");
+    link_node_deps(&project);
+    let jwks = start_jwks();
+    let settings = jwks.env();
+    let env: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    run_api_http("tests/e2e/npm-start.sh", &project, &jwks, target, &env, 8);
+}
+
 /// A project generated by `scaffold new --target TARGET --spec SPEC` (spec relative to the
 /// repository), with the generated starter handlers.
 pub fn generated_project(spec: &str, target: &str) -> (tempfile::TempDir, PathBuf) {
+    new_project("proj", target, Some(spec))
+}
+
+/// `scaffold new <tmp>/NAME --target TARGET [--spec SPEC]` (spec relative to the repository), run
+/// from the repository root; fails the test if it fails.
+pub fn new_project(name: &str, target: &str, spec: Option<&str>) -> (tempfile::TempDir, PathBuf) {
     let root = manifest_dir();
     let tmp = tempfile::tempdir().expect("temp dir");
-    let project = tmp.path().join("proj");
-    let out = scaffold()
-        .current_dir(&root)
+    let project = tmp.path().join(name);
+    let mut cmd = scaffold();
+    cmd.current_dir(&root)
         .arg("new")
         .arg(&project)
-        .args(["--target", target, "--spec"])
-        .arg(root.join(spec))
-        .output()
-        .expect("run scaffold new");
+        .args(["--target", target]);
+    if let Some(spec) = spec {
+        cmd.arg("--spec").arg(root.join(spec));
+    }
+    let out = cmd.output().expect("run scaffold new");
     assert!(
         out.status.success(),
-        "scaffold new --target {target} --spec {spec} failed ({}):\n{}",
+        "scaffold new --target {target}{} failed ({}):\n{}",
+        spec.map(|s| format!(" --spec {s}")).unwrap_or_default(),
         out.status,
         output_text(&out)
     );
