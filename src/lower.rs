@@ -504,21 +504,30 @@ fn lower_jwt(l: &mut Lowerer, auth: Option<&AuthSpec>, provider: &str) -> Option
         );
     }
     let claim = a.roles_claim.clone().unwrap_or_else(|| "roles".to_string());
-    let roles_claim: Vec<String> = claim.split('.').map(str::to_string).collect();
-    if roles_claim.iter().any(|p| {
-        p.is_empty()
-            || PROTO_KEYS.contains(&p.as_str())
-            || !p
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "_-:/".contains(c))
-    }) {
+    // A namespaced claim (`https://example.com/roles`, as Auth0 requires) is one key; otherwise
+    // dots name nested claims.
+    let namespaced = claim.starts_with("https://") || claim.starts_with("http://");
+    let roles_claim: Vec<String> = if namespaced {
+        vec![claim.clone()]
+    } else {
+        claim.split('.').map(str::to_string).collect()
+    };
+    if (namespaced && claim.split('.').any(|p| PROTO_KEYS.contains(&p)))
+        || roles_claim.iter().any(|p| {
+            p.is_empty()
+                || PROTO_KEYS.contains(&p.as_str())
+                || !p.chars().all(|c| {
+                    c.is_ascii_alphanumeric() || "_-:/".contains(c) || (namespaced && c == '.')
+                })
+        })
+    {
         l.err(
             Diagnostic::new(
                 format!("invalid `auth.roles_claim` `{claim}`"),
                 l.value(&["auth", "roles_claim"]),
             )
             .expected(
-                "a claim name, dotted for nested claims, e.g. `roles` or `app_metadata.roles`",
+                "a claim name, dotted for nested claims, e.g. `roles` or `app_metadata.roles`, or a namespaced claim such as `https://example.com/roles`",
             ),
         );
     }
@@ -1638,6 +1647,14 @@ mod tests {
         assert_eq!(g.issuer.param.as_deref(), Some("JwtIssuer"));
         assert_eq!(g.audience.value.as_deref(), Some("api"));
         assert_eq!(g.roles_claim, ["app", "roles"]);
+    }
+
+    #[test]
+    fn a_namespaced_roles_claim_is_one_name() {
+        let m = model("name: a\nauth: { provider: jwt, issuer: i, audience: a, jwks_url: 'https://i.example/k', roles_claim: 'https://example.com/roles' }\nresources: { movies: {} }\n");
+        assert_eq!(m.auth.jwt.unwrap().roles_claim, ["https://example.com/roles"]);
+        let m = model("name: a\nauth: { provider: jwt, issuer: i, audience: a, jwks_url: 'https://i.example/k', roles_claim: app_metadata.roles }\nresources: { movies: {} }\n");
+        assert_eq!(m.auth.jwt.unwrap().roles_claim, ["app_metadata", "roles"]);
     }
 
     #[test]

@@ -293,10 +293,10 @@ fn auth() -> Value {
                 ),
                 "roles_claim": node(
                     "Roles claim",
-                    "`jwt`, `api-gateway-jwt`: the claim holding the user's roles, dotted for nested claims (e.g. `app_metadata.roles`).",
+                    "`jwt`, `api-gateway-jwt`: the claim holding the user's roles, dotted for nested claims (e.g. `app_metadata.roles`); one starting with `https://` (a namespaced claim) is one name.",
                     json!({
                         "type": "string",
-                        "pattern": "^[A-Za-z0-9_:/-]+(?:\\.[A-Za-z0-9_:/-]+)*$",
+                        "pattern": "^(?:https?://[A-Za-z0-9_:/.-]+|[A-Za-z0-9_:/-]+(?:\\.[A-Za-z0-9_:/-]+)*)$",
                         "not": { "pattern": format!("(?:^|\\.)(?:{proto})(?:\\.|$)") },
                         "default": "roles",
                     }),
