@@ -1652,7 +1652,10 @@ mod tests {
     #[test]
     fn a_namespaced_roles_claim_is_one_name() {
         let m = model("name: a\nauth: { provider: jwt, issuer: i, audience: a, jwks_url: 'https://i.example/k', roles_claim: 'https://example.com/roles' }\nresources: { movies: {} }\n");
-        assert_eq!(m.auth.jwt.unwrap().roles_claim, ["https://example.com/roles"]);
+        assert_eq!(
+            m.auth.jwt.unwrap().roles_claim,
+            ["https://example.com/roles"]
+        );
         let m = model("name: a\nauth: { provider: jwt, issuer: i, audience: a, jwks_url: 'https://i.example/k', roles_claim: app_metadata.roles }\nresources: { movies: {} }\n");
         assert_eq!(m.auth.jwt.unwrap().roles_claim, ["app_metadata", "roles"]);
     }
