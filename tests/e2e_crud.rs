@@ -7,7 +7,10 @@
 //!   which netlify dev decodes into `context.clientContext.user` (tests/e2e/README.md).
 //! - cloudflare-workers: Workers KV (binding `STORE`) simulated by `wrangler dev --local`; JWTs
 //!   verified against `tests/e2e/jwks-server.mjs`, settings in `.dev.vars`.
-//! - aws-lambda: `memory` storage behind the project's own `npm start` server (payload 2.0 events).
+//! - netlify-modern: Netlify Blobs from a modern-format function under `netlify dev --offline`;
+//!   JWTs against the local JWKS, settings in `.env`.
+//! - aws-lambda, azure-functions: `memory` storage behind the project's own `npm start` server
+//!   (payload 2.0 events; `@azure/functions`' classes).
 //!
 //! Needs what `tests/e2e_netlify.rs` and `tests/e2e_cloudflare.rs` need (node, npm, curl, ss,
 //! flock, the npm registry on a cold cache); without them these tests fail, they do not skip.
@@ -19,7 +22,7 @@ use std::process::{Command, Output, Stdio};
 
 use common::{
     link_node_deps, manifest_dir, new_project, node_test_counts, output_text, require_node,
-    require_npm, start_jwks,
+    require_npm, start_jwks, write_dotenv,
 };
 
 /// `scaffold new <tmp>/demo --target TARGET` with `node_modules` linked to the pinned packages of
@@ -51,7 +54,7 @@ fn assert_passed(out: &Output, target: &str) {
 }
 
 /// `tests/e2e/<script> PROJECT -- node --test crud-http.test.js`, with `envs` for the test.
-fn under(script: &str, project: &Path, target: &str, envs: &[(&str, &Path)]) -> Output {
+fn under(script: &str, project: &Path, target: &str, envs: &[(&str, &str)]) -> Output {
     let root = manifest_dir();
     let mut command = Command::new("bash");
     command
@@ -96,7 +99,7 @@ fn cloudflare_kv_under_wrangler_dev() {
         "wrangler-dev.sh",
         &project,
         "cloudflare-workers",
-        &[("JWT_STATE", &jwks.state)],
+        &[("JWT_STATE", jwks.state.to_str().expect("UTF-8 path"))],
     );
     assert_passed(&out, "cloudflare-workers");
 }
@@ -139,4 +142,32 @@ fn memory_behind_the_lambda_local_server() {
     let _ = server.kill();
     let _ = server.wait();
     assert_passed(&out, "aws-lambda");
+}
+
+#[test]
+fn netlify_blobs_in_the_modern_format_under_netlify_dev() {
+    let jwks = start_jwks();
+    let (_tmp, project) = starter("netlify-modern");
+    write_dotenv(&project, &jwks.env());
+    let out = under(
+        "netlify-dev.sh",
+        &project,
+        "netlify-modern",
+        &[
+            ("JWT_STATE", jwks.state.to_str().expect("UTF-8 path")),
+            ("NETLIFY_DEV_NO_FUNCTION_RETRY", "1"),
+        ],
+    );
+    assert_passed(&out, "netlify-modern");
+}
+
+#[test]
+fn memory_behind_the_azure_local_server() {
+    let jwks = start_jwks();
+    let (_tmp, project) = starter("azure-functions");
+    let settings = jwks.env();
+    let mut envs: Vec<(&str, &str)> = settings.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    envs.push(("JWT_STATE", jwks.state.to_str().expect("UTF-8 path")));
+    let out = under("npm-start.sh", &project, "azure-functions", &envs);
+    assert_passed(&out, "azure-functions");
 }
