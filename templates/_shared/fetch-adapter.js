@@ -1,4 +1,4 @@
-// ---- Web-standard adapter: a fetch Request in, a Response out. ----
+// ---- Web-standard request adapter: a fetch Request (or one shaped like it) in. ----
 
 /**
  * The request body as text, at most one byte past the body limit (the dispatcher answers 413 to
@@ -43,17 +43,4 @@ async function fromRequest(request, extra) {
     body: await requestText(request, method),
     ...extra,
   };
-}
-
-/** The dispatcher's result as a fetch Response; a repeated header (an array) is appended. */
-function toResponse(result) {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(result.headers)) {
-    if (Array.isArray(value)) {
-      for (const v of value) headers.append(name, v);
-    } else {
-      headers.set(name, value);
-    }
-  }
-  return new Response(result.body === '' ? null : result.body, { status: result.status, headers });
 }

@@ -20,26 +20,9 @@ const { app } = azureFunctions;
 
 {% include "_shared/dispatch-core.js" %}
 
-// ---- Azure Functions adapter: an HttpRequest in, an HttpResponseInit out. ----
+{% include "_shared/fetch-adapter.js" %}
 
-/** The body as text, at most one byte past the body limit; null for methods without a body. */
-async function requestText(request, method) {
-  if (!BODY_METHODS.has(method) || !request.body) return null;
-  const reader = request.body.getReader();
-  const chunks = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-    if (size > LIMITS.bodyBytes) {
-      await reader.cancel();
-      break;
-    }
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
+// ---- Azure Functions adapter: an HttpRequest (fetch-shaped) in, an HttpResponseInit out. ----
 
 /** A Set-Cookie value as the cookie object of an Azure response (attributes it has no field for are dropped). */
 function azureCookie(text) {
@@ -79,18 +62,13 @@ function azureCookie(text) {
 }
 
 export async function handler(request, context) {
-  const url = new URL(request.url);
-  const method = String(request.method || '').toUpperCase();
-  const result = await dispatch({
-    method,
-    path: url.pathname,
-    headers: Object.fromEntries(request.headers),
-    query: Object.fromEntries(request.query),
-    body: await requestText(request, method),
-    requestId: context.invocationId,
-    env: process.env,
-    platform: { request, context },
-  });
+  const result = await dispatch(
+    await fromRequest(request, {
+      requestId: context.invocationId,
+      env: process.env,
+      platform: { request, context },
+    }),
+  );
   // The Functions host keeps one value per header name: cookies travel in `cookies` instead.
   const headers = new Headers();
   const cookies = [];

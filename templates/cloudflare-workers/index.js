@@ -17,6 +17,8 @@
 
 {% include "_shared/fetch-adapter.js" %}
 
+{% include "_shared/fetch-response.js" %}
+
 // ---- Cloudflare Workers: an ES module fetch handler. Configuration comes from `env`. ----
 
 export default {

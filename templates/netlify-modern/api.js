@@ -19,6 +19,8 @@
 
 {% include "_shared/fetch-adapter.js" %}
 
+{% include "_shared/fetch-response.js" %}
+
 // ---- Netlify Functions, modern format: a Web Request in, a Response out. ----
 
 export default async (request, context) => {

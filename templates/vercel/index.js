@@ -18,6 +18,8 @@
 
 {% include "_shared/fetch-adapter.js" %}
 
+{% include "_shared/fetch-response.js" %}
+
 // ---- Vercel: a Web-standard fetch handler. ----
 
 export default {
