@@ -1575,9 +1575,15 @@ fn build_routes(l: &mut Lowerer, ops: &[Operation]) -> Vec<Route> {
             ops.sort_by_key(|o| METHODS.iter().position(|m| *m == o.method));
             let mut allow: Vec<&str> = ops.iter().map(|o| o.method.as_str()).collect();
             let cors_methods = allow.join(", ");
+            // A method the path does not take (405), preferring ones that change nothing.
+            let unallowed = ["PATCH", "DELETE", "PUT", "POST", "GET"]
+                .into_iter()
+                .find(|m| !allow.contains(m))
+                .map(str::to_string);
             allow.push("OPTIONS");
             Route {
                 cors_methods,
+                unallowed,
                 segments: segments(&path),
                 methods: ops
                     .iter()

@@ -180,6 +180,8 @@ pub struct Route {
     pub allow: String,
     /// The methods of this path without `OPTIONS`, for CORS preflights.
     pub cors_methods: String,
+    /// A method of [`METHODS`] this path does not take (for tests of the 405), if any.
+    pub unallowed: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]

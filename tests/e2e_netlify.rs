@@ -11,7 +11,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{manifest_dir, output_text, project_with_overlay, require_node};
+use common::{manifest_dir, node_test_counts, output_text, project_with_overlay, require_node};
 
 #[test]
 fn generated_project_under_netlify_dev() {
@@ -34,16 +34,7 @@ fn generated_project_under_netlify_dev() {
         "end-to-end run failed ({}):\n{text}",
         out.status
     );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let count = |word: &str| {
-        stdout
-            .lines()
-            .find_map(|l| l.trim_start_matches(['ℹ', '#', ' ']).strip_prefix(word))
-            .and_then(|n| n.trim().parse::<u32>().ok())
-    };
-    assert_eq!(count("fail "), Some(0), "{text}");
-    assert!(
-        count("pass ").unwrap_or(0) >= 12,
-        "too few end-to-end tests ran:\n{text}"
-    );
+    let (pass, fail) = node_test_counts(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(fail, 0, "{text}");
+    assert!(pass >= 12, "too few end-to-end tests ran:\n{text}");
 }
