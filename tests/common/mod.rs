@@ -1,5 +1,5 @@
 //! Helpers shared by the tests that run generated projects under Node.
-#![allow(dead_code)]
+#![allow(dead_code, unreachable_pub)]
 
 use std::collections::BTreeMap;
 use std::fs;
