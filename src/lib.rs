@@ -133,7 +133,7 @@ pub fn model(input: &Input) -> Result<(model::Model, String, target::TargetDesc)
         target,
         desc,
     };
-    let model = lower::lower(&loaded, &cx);
+    let model = lower::lower_for(&loaded, &cx);
     let model = match model {
         Ok(model) if problems.is_empty() => model,
         result => {

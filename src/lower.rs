@@ -18,6 +18,8 @@ use crate::spec::{
 };
 use crate::target::TargetDesc;
 
+mod target_check;
+
 /// Every `auth.provider` the tool knows; a target lists the ones it supports.
 pub const AUTH_PROVIDERS: &[&str] = &["netlify-identity", "jwt", "api-gateway-jwt", "none"];
 /// The `auth` settings `api-gateway-jwt` takes: API Gateway's JWT authorizer verifies signature,
@@ -28,11 +30,24 @@ pub(crate) const ITEM_TYPES: &[&str] = &["string", "integer", "number", "boolean
 pub(crate) const OP_AUTH: &[&str] = &["required", "none"];
 pub(crate) const DEFAULT_BASE_PATH: &str = "/api";
 
-/// What lowering needs besides the spec: where it came from and for which target.
+/// What lowering needs besides the spec: where it came from and for which target. The target's
+/// data only fills in defaults (its first storage) and the lists an error offers; what a target
+/// refuses is [`check_target`]'s job, after lowering.
 pub struct Context<'a> {
     pub spec_file: &'a str,
     pub target: &'a str,
     pub desc: &'a TargetDesc,
+}
+
+/// Lowering, then the target's policy: the model, or every problem of both at once.
+pub fn lower_for(loaded: &Loaded, cx: &Context) -> Result<Model, Vec<Diagnostic>> {
+    let (model, mut errors) = lower(loaded, cx);
+    errors.extend(target_check::check(loaded, &model, cx.target, cx.desc));
+    if errors.is_empty() {
+        Ok(model)
+    } else {
+        Err(errors)
+    }
 }
 
 struct Lowerer<'a> {
@@ -52,8 +67,8 @@ impl Lowerer<'_> {
     }
 }
 
-/// Lowers a loaded spec for one target, or returns every problem found.
-pub fn lower(loaded: &Loaded, cx: &Context) -> Result<Model, Vec<Diagnostic>> {
+/// Lowers a loaded spec: the model (partial where the spec is wrong) and every problem found.
+pub fn lower(loaded: &Loaded, cx: &Context) -> (Model, Vec<Diagnostic>) {
     let mut l = Lowerer {
         ix: &loaded.index,
         errors: Vec::new(),
@@ -88,7 +103,7 @@ pub fn lower(loaded: &Loaded, cx: &Context) -> Result<Model, Vec<Diagnostic>> {
     let base_path = lower_base_path(&mut l, spec);
     let auth = lower_auth(&mut l, spec.auth.as_ref(), cx, root);
     let cors = lower_cors(&mut l, spec.cors.as_ref());
-    let limits = lower_limits(&mut l, spec, cx);
+    let limits = lower_limits(&mut l, spec);
     let headers = lower_headers(&mut l, spec);
     let default_storage = lower_storage(&mut l, spec.storage.as_deref(), &["storage"], None, cx);
 
@@ -133,14 +148,13 @@ pub fn lower(loaded: &Loaded, cx: &Context) -> Result<Model, Vec<Diagnostic>> {
                 .help("add e.g. `resources: { movies: { fields: { title: { type: string } } } }`"),
         );
     }
-    check_names(&mut l, &operations, cx.desc);
+    check_names(&mut l, &operations);
     let routes = build_routes(&mut l, &operations);
 
-    if l.errors.is_empty() {
-        Ok(Model {
+    (
+        Model {
             spec_file: cx.spec_file.to_string(),
             name: Names::new(&name),
-            target: cx.target.to_string(),
             route_prefix: base_path.trim_start_matches('/').to_string(),
             base_path,
             storages,
@@ -151,10 +165,9 @@ pub fn lower(loaded: &Loaded, cx: &Context) -> Result<Model, Vec<Diagnostic>> {
             resources,
             operations,
             routes,
-        })
-    } else {
-        Err(l.errors)
-    }
+        },
+        l.errors,
+    )
 }
 
 fn unknown_keys(l: &mut Lowerer, paths: &[Vec<String>]) {
@@ -287,25 +300,6 @@ fn lower_auth(l: &mut Lowerer, auth: Option<&AuthSpec>, cx: &Context, root: Opti
                     did_you_mean(p, supported.iter().copied())
                         .map(|s| format!("did you mean `{s}`?")),
                 ),
-            );
-            return Auth {
-                provider: String::new(),
-                none: false,
-                jwt: None,
-                gateway: None,
-            };
-        }
-        Some(p) if !supported.contains(&p) => {
-            l.err(
-                Diagnostic::new(
-                    format!(
-                        "auth provider `{p}` is not available on target `{}`",
-                        cx.target
-                    ),
-                    l.value(&["auth", "provider"]),
-                )
-                .expected(one_of(&supported))
-                .help(format!("pick a provider this target supports, or a target that supports `{p}` (`scaffold targets` lists them)")),
             );
             return Auth {
                 provider: String::new(),
@@ -644,13 +638,12 @@ fn origin_problem(origin: &str) -> Option<&'static str> {
     None
 }
 
-fn lower_limits(l: &mut Lowerer, spec: &Spec, cx: &Context) -> Limits {
+fn lower_limits(l: &mut Lowerer, spec: &Spec) -> Limits {
     let body_bytes = spec
         .limits
         .as_ref()
         .and_then(|x| x.body_bytes)
         .unwrap_or(DEFAULT_BODY_BYTES);
-    let platform = cx.desc.max_body_bytes.min(MAX_BODY_BYTES);
     if body_bytes == 0 || body_bytes > MAX_BODY_BYTES {
         l.err(
             Diagnostic::new(
@@ -660,18 +653,6 @@ fn lower_limits(l: &mut Lowerer, spec: &Spec, cx: &Context) -> Limits {
             .expected(format!(
                 "between 1 and {MAX_BODY_BYTES} (the platforms' own limit)"
             )),
-        );
-    } else if body_bytes > platform {
-        l.err(
-            Diagnostic::new(
-                format!(
-                    "`limits.body_bytes` is {body_bytes}, more than target `{}` delivers",
-                    cx.target
-                ),
-                l.value(&["limits", "body_bytes"]),
-            )
-            .expected(format!("at most {platform} on `{}`", cx.target))
-            .help(format!("lower it to {platform} or less: the platform refuses larger bodies before the function runs")),
         );
     }
     Limits { body_bytes }
@@ -956,20 +937,6 @@ fn lower_storage(
                     did_you_mean(v, supported.iter().copied())
                         .map(|s| format!("did you mean `{s}`?")),
                 ),
-        );
-        return fallback;
-    }
-    if !supported.contains(&v) {
-        l.err(
-            Diagnostic::new(
-                format!("storage `{v}` is not available on target `{}`", cx.target),
-                l.value(at),
-            )
-            .expected(one_of(&supported))
-            .help(format!(
-                "use `{}` (the target's default), or `memory` for tests and demos",
-                supported.first().copied().unwrap_or("none")
-            )),
         );
         return fallback;
     }
@@ -1444,33 +1411,10 @@ fn check_path(l: &mut Lowerer, p: &str, at: &[&str]) -> Option<(String, Vec<Stri
 }
 
 /// File stems must be unique after case conversion and not special to the platform.
-fn check_names(l: &mut Lowerer, ops: &[Operation], desc: &TargetDesc) {
-    let owner = |op: &Operation| match &op.resource {
-        Some(r) => format!("resource `{}`", r.spec),
-        None => format!("route `{}`", op.name.spec),
-    };
+fn check_names(l: &mut Lowerer, ops: &[Operation]) {
     let mut stems: BTreeMap<&str, &Operation> = BTreeMap::new();
     let mut reported: BTreeSet<(String, String)> = BTreeSet::new();
     for op in ops {
-        let here = op_pos(l, op);
-        if desc.reserved_stems.iter().any(|s| s == &op.stem) {
-            let reserved: Vec<&str> = desc.reserved_stems.iter().map(String::as_str).collect();
-            l.err(
-                Diagnostic::new(
-                    format!(
-                        "{} gives the file name `{}`, which the platform treats specially",
-                        owner(op),
-                        op.stem
-                    ),
-                    here,
-                )
-                .expected(format!(
-                    "a name whose file stem is not {}",
-                    one_of(&reserved)
-                ))
-                .help("rename it"),
-            );
-        }
         if let Some(first) = stems.insert(&op.stem, op) {
             let pair = (owner(first), owner(op));
             if reported.insert(pair.clone()) {
@@ -1480,7 +1424,7 @@ fn check_names(l: &mut Lowerer, ops: &[Operation], desc: &TargetDesc) {
                 };
                 l.err(Diagnostic::new(
                     format!("{} and {} both become {what} after case conversion", pair.0, pair.1),
-                    here,
+                    op_pos(l.ix, op),
                 )
                 .expected("names that stay distinct as file names (`movie_list` and `movieList` do not)")
                 .help("rename one of the two"));
@@ -1489,13 +1433,22 @@ fn check_names(l: &mut Lowerer, ops: &[Operation], desc: &TargetDesc) {
     }
 }
 
-fn op_pos(l: &Lowerer, op: &Operation) -> Option<Pos> {
+/// What a spec names an operation after: its resource or its route.
+pub(crate) fn owner(op: &Operation) -> String {
     match &op.resource {
-        Some(r) => {
-            l.ix.key(&["resources", &r.spec, "operations", &op.kind])
-                .or_else(|| l.key(&["resources", &r.spec]))
-        }
-        None => l.key(&["routes", &op.name.spec]),
+        Some(r) => format!("resource `{}`", r.spec),
+        None => format!("route `{}`", op.name.spec),
+    }
+}
+
+/// Where the spec defines an operation.
+pub(crate) fn op_pos(ix: &SpanIndex, op: &Operation) -> Option<Pos> {
+    let key = |path: &[&str]| ix.key(path).or_else(|| ix.near(path));
+    match &op.resource {
+        Some(r) => ix
+            .key(&["resources", &r.spec, "operations", &op.kind])
+            .or_else(|| key(&["resources", &r.spec])),
+        None => key(&["routes", &op.name.spec]),
     }
 }
 
@@ -1537,7 +1490,7 @@ fn build_routes(l: &mut Lowerer, ops: &[Operation]) -> Vec<Route> {
             .entry(shape)
             .or_insert_with(|| (op.path.clone(), Vec::new()));
         if entry.0 != op.path {
-            let here = op_pos(l, op);
+            let here = op_pos(l.ix, op);
             l.err(
                 Diagnostic::new(
                     format!(
@@ -1552,7 +1505,7 @@ fn build_routes(l: &mut Lowerer, ops: &[Operation]) -> Vec<Route> {
             continue;
         }
         if let Some(first) = entry.1.iter().find(|o| o.method == op.method) {
-            let here = op_pos(l, op);
+            let here = op_pos(l.ix, op);
             l.err(
                 Diagnostic::new(
                     format!(
@@ -1612,7 +1565,7 @@ mod tests {
             target: "netlify",
             desc: &targets["netlify"],
         };
-        super::lower(&loaded, &cx).unwrap_or_else(|e| panic!("{e:?}"))
+        super::lower_for(&loaded, &cx).unwrap_or_else(|e| panic!("{e:?}"))
     }
 
     #[test]
@@ -1653,6 +1606,61 @@ mod tests {
         assert_eq!(g.issuer.param.as_deref(), Some("JwtIssuer"));
         assert_eq!(g.audience.value.as_deref(), Some("api"));
         assert_eq!(g.roles_claim, ["app", "roles"]);
+    }
+
+    #[test]
+    fn lowering_is_the_same_for_every_target_and_the_target_check_refuses() {
+        let spec = "name: a\nauth: { provider: netlify-identity }\nstorage: memory\nlimits: { body_bytes: 5000000 }\nresources: { index: {} }\n";
+        let (_, loaded) = crate::spec::load("s.yaml", spec.as_bytes()).unwrap();
+        let templates = Templates::builtin();
+        let targets = templates.targets().unwrap();
+        let mut models = Vec::new();
+        for (name, desc) in &targets {
+            let cx = super::Context {
+                spec_file: "s.yaml",
+                target: name,
+                desc,
+            };
+            let (model, errors) = super::lower(&loaded, &cx);
+            assert!(errors.is_empty(), "{name}: {errors:?}");
+            models.push(serde_json::to_string(&model).unwrap());
+        }
+        assert!(models.windows(2).all(|w| w[0] == w[1]));
+        let cx = super::Context {
+            spec_file: "s.yaml",
+            target: "vercel",
+            desc: &targets["vercel"],
+        };
+        let refused: Vec<String> = super::lower_for(&loaded, &cx)
+            .unwrap_err()
+            .into_iter()
+            .map(|d| d.message)
+            .collect();
+        assert_eq!(
+            refused,
+            [
+                "auth provider `netlify-identity` is not available on target `vercel`",
+                "`limits.body_bytes` is 5000000, more than target `vercel` delivers",
+            ]
+        );
+        let spec =
+            "name: a\nauth: { provider: none }\nroutes: { index: { method: GET, path: /i } }\n";
+        let (_, loaded) = crate::spec::load("s.yaml", spec.as_bytes()).unwrap();
+        let netlify = super::Context {
+            spec_file: "s.yaml",
+            target: "netlify",
+            desc: &targets["netlify"],
+        };
+        assert!(super::lower(&loaded, &netlify).1.is_empty());
+        let refused: Vec<String> = super::lower_for(&loaded, &netlify)
+            .unwrap_err()
+            .into_iter()
+            .map(|d| d.message)
+            .collect();
+        assert_eq!(
+            refused,
+            ["route `index` gives the file name `index`, which the platform treats specially"]
+        );
     }
 
     #[test]

@@ -10,7 +10,6 @@ pub struct Model {
     /// The spec's path relative to the project, as named in file headers.
     pub spec_file: String,
     pub name: Names,
-    pub target: String,
     /// The public mount of the API, e.g. `/api`.
     pub base_path: String,
     /// `base_path` without its leading slash, e.g. `api` (a route prefix setting).

@@ -494,7 +494,7 @@ impl Parser {
             target,
             desc: &self.targets[target],
         };
-        scaffold::lower::lower(&loaded, &cx)
+        scaffold::lower::lower_for(&loaded, &cx)
             .map(|_| ())
             .map_err(|ds| scaffold::Diagnostics::new("scaffold.yaml", &text, ds).to_string())
     }

@@ -1,0 +1,101 @@
+//! The target's policy, checked after lowering: which auth providers and storages the platform
+//! offers, the largest body it delivers, and the file stems it treats specially. Lowering itself
+//! decides nothing a target could refuse, so `review` and `openapi` need no target.
+
+use crate::diag::{one_of, Diagnostic};
+use crate::lower::{op_pos, owner, AUTH_PROVIDERS};
+use crate::model::{Model, MAX_BODY_BYTES, STORAGES};
+use crate::spec::Loaded;
+use crate::target::TargetDesc;
+
+/// Every way `model` asks for something target `target` does not offer.
+pub(crate) fn check(
+    loaded: &Loaded,
+    model: &Model,
+    target: &str,
+    desc: &TargetDesc,
+) -> Vec<Diagnostic> {
+    let ix = &loaded.index;
+    let value = |path: &[&str]| ix.value(path).or_else(|| ix.near(path));
+    let mut errors = Vec::new();
+
+    let providers: Vec<&str> = desc.auth_providers.iter().map(String::as_str).collect();
+    let provider = loaded
+        .spec
+        .auth
+        .as_ref()
+        .and_then(|a| a.provider.as_deref());
+    if let Some(p) = provider.filter(|p| AUTH_PROVIDERS.contains(p) && !providers.contains(p)) {
+        errors.push(
+            Diagnostic::new(
+                format!("auth provider `{p}` is not available on target `{target}`"),
+                value(&["auth", "provider"]),
+            )
+            .expected(one_of(&providers))
+            .help(format!("pick a provider this target supports, or a target that supports `{p}` (`scaffold targets` lists them)")),
+        );
+    }
+
+    let body_bytes = model.limits.body_bytes;
+    let platform = desc.max_body_bytes.min(MAX_BODY_BYTES);
+    if (1..=MAX_BODY_BYTES).contains(&body_bytes) && body_bytes > platform {
+        errors.push(
+            Diagnostic::new(
+                format!("`limits.body_bytes` is {body_bytes}, more than target `{target}` delivers"),
+                value(&["limits", "body_bytes"]),
+            )
+            .expected(format!("at most {platform} on `{target}`"))
+            .help(format!("lower it to {platform} or less: the platform refuses larger bodies before the function runs")),
+        );
+    }
+
+    let storages: Vec<&str> = desc.storage.iter().map(String::as_str).collect();
+    let default = storages.first().copied().unwrap_or("none");
+    let spec = &loaded.spec;
+    let explicit = std::iter::once((vec!["storage".to_string()], spec.storage.as_deref())).chain(
+        spec.resources.iter().map(|(name, r)| {
+            (
+                vec!["resources".to_string(), name.clone(), "storage".to_string()],
+                r.storage.as_deref(),
+            )
+        }),
+    );
+    for (at, v) in explicit {
+        let Some(v) = v.filter(|v| STORAGES.contains(v) && !storages.contains(v)) else {
+            continue;
+        };
+        let at: Vec<&str> = at.iter().map(String::as_str).collect();
+        errors.push(
+            Diagnostic::new(
+                format!("storage `{v}` is not available on target `{target}`"),
+                value(&at),
+            )
+            .expected(one_of(&storages))
+            .help(format!(
+                "use `{default}` (the target's default), or `memory` for tests and demos"
+            )),
+        );
+    }
+
+    let reserved: Vec<&str> = desc.reserved_stems.iter().map(String::as_str).collect();
+    for op in &model.operations {
+        if reserved.contains(&op.stem.as_str()) {
+            errors.push(
+                Diagnostic::new(
+                    format!(
+                        "{} gives the file name `{}`, which the platform treats specially",
+                        owner(op),
+                        op.stem
+                    ),
+                    op_pos(ix, op),
+                )
+                .expected(format!(
+                    "a name whose file stem is not {}",
+                    one_of(&reserved)
+                ))
+                .help("rename it"),
+            );
+        }
+    }
+    errors
+}
