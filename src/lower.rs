@@ -8,9 +8,9 @@ use serde::Deserialize;
 use crate::diag::{did_you_mean, one_of, Diagnostic, Pos};
 use crate::index::SpanIndex;
 use crate::model::{
-    Auth, Cors, Field, Gateway, Header, Jwt, Limits, Model, Operation, Resource, Route,
-    RouteMethod, Segment, Setting, CORS_ALLOW_HEADERS, CRUD, DEFAULT_BODY_BYTES, JWT_ALGORITHMS,
-    MAX_BODY_BYTES, METHODS, SECURITY_HEADERS, STORAGES,
+    Auth, Cors, Field, Gateway, Header, Jwt, Limits, Method, Model, OpKind, Operation, Resource,
+    Route, RouteMethod, Segment, Setting, CORS_ALLOW_HEADERS, CRUD, DEFAULT_BODY_BYTES,
+    JWT_ALGORITHMS, MAX_BODY_BYTES, METHODS, SECURITY_HEADERS, STORAGES,
 };
 use crate::naming::{is_identifier, is_js_reserved, is_project_name, Names, PROTO_KEYS};
 use crate::spec::{
@@ -974,7 +974,7 @@ fn lower_resource(
     match &r.operations {
         None => {
             for (op, ..) in CRUD {
-                wanted.push((op.to_string(), opath(op), None));
+                wanted.push((op.as_str().to_string(), opath(op.as_str()), None));
             }
         }
         Some(Operations::List(list)) => {
@@ -988,7 +988,7 @@ fn lower_resource(
             }
         }
     }
-    let crud_names: Vec<&str> = CRUD.iter().map(|c| c.0).collect();
+    let crud_names: Vec<&str> = CRUD.iter().map(|c| c.0.as_str()).collect();
     let mut chosen: BTreeMap<usize, Operation> = BTreeMap::new();
     for (op, path, options) in wanted {
         let p: Vec<&str> = path.iter().map(String::as_str).collect();
@@ -1024,22 +1024,23 @@ fn lower_resource(
         } else {
             format!("/{rname}")
         };
-        let name = Names::join(rname, kind);
+        let name = Names::join(rname, kind.as_str());
+        let title = names.title.to_lowercase();
         let summary = match kind {
-            "list" => format!("List {}", names.title.to_lowercase()),
-            "create" => format!("Create an item in {}", names.title.to_lowercase()),
-            "read" => format!("Read an item of {} by id", names.title.to_lowercase()),
-            "update" => format!("Replace an item of {} by id", names.title.to_lowercase()),
-            _ => format!("Delete an item of {} by id", names.title.to_lowercase()),
+            OpKind::List => format!("List {title}"),
+            OpKind::Create => format!("Create an item in {title}"),
+            OpKind::Read => format!("Read an item of {title} by id"),
+            OpKind::Update => format!("Replace an item of {title} by id"),
+            OpKind::Delete | OpKind::Custom => format!("Delete an item of {title} by id"),
         };
         chosen.insert(
             slot,
             Operation {
                 stem: name.kebab.clone(),
                 name,
-                kind: kind.to_string(),
+                kind,
                 resource: Some(names.clone()),
-                method: method.to_string(),
+                method,
                 full_path: format!("{base_path}{path}"),
                 params: if item {
                     vec!["id".to_string()]
@@ -1049,8 +1050,9 @@ fn lower_resource(
                 path,
                 public,
                 roles,
-                takes_body: takes_body(method),
-                body_resource: matches!(kind, "create" | "update").then(|| rname.to_string()),
+                takes_body: method.takes_body(),
+                body_resource: matches!(kind, OpKind::Create | OpKind::Update)
+                    .then(|| rname.to_string()),
                 summary,
                 storage: storage.to_string(),
                 fields: fields.iter().map(|f: &Field| f.name.clone()).collect(),
@@ -1066,10 +1068,6 @@ fn lower_resource(
         fields,
         storage: storage.to_string(),
     })
-}
-
-fn takes_body(method: &str) -> bool {
-    matches!(method, "POST" | "PUT" | "PATCH")
 }
 
 fn lower_field(l: &mut Lowerer, rname: &str, fname: &str, f: &FieldSpec) -> Option<Field> {
@@ -1274,8 +1272,8 @@ fn lower_route(
         }
         Some(m) => {
             let upper = m.to_ascii_uppercase();
-            if METHODS.contains(&upper.as_str()) {
-                Some(upper)
+            if let Some(method) = Method::parse(m) {
+                Some(method)
             } else {
                 l.err(
                     Diagnostic::new(
@@ -1313,10 +1311,10 @@ fn lower_route(
         stem: names.kebab.clone(),
         summary: names.title.clone(),
         name: names,
-        kind: "custom".to_string(),
+        kind: OpKind::Custom,
         resource: None,
         full_path: format!("{base_path}{path}"),
-        takes_body: takes_body(&method),
+        takes_body: method.takes_body(),
         body_resource: None,
         method,
         path,
@@ -1446,7 +1444,7 @@ pub(crate) fn op_pos(ix: &SpanIndex, op: &Operation) -> Option<Pos> {
     let key = |path: &[&str]| ix.key(path).or_else(|| ix.near(path));
     match &op.resource {
         Some(r) => ix
-            .key(&["resources", &r.spec, "operations", &op.kind])
+            .key(&["resources", &r.spec, "operations", op.kind.as_str()])
             .or_else(|| key(&["resources", &r.spec])),
         None => key(&["routes", &op.name.spec]),
     }
@@ -1525,14 +1523,19 @@ fn build_routes(l: &mut Lowerer, ops: &[Operation]) -> Vec<Route> {
     by_shape
         .into_values()
         .map(|(path, mut ops)| {
-            ops.sort_by_key(|o| METHODS.iter().position(|m| *m == o.method));
+            ops.sort_by_key(|o| o.method);
             let mut allow: Vec<&str> = ops.iter().map(|o| o.method.as_str()).collect();
             let cors_methods = allow.join(", ");
             // A method the path does not take (405), preferring ones that change nothing.
-            let unallowed = ["PATCH", "DELETE", "PUT", "POST", "GET"]
-                .into_iter()
-                .find(|m| !allow.contains(m))
-                .map(str::to_string);
+            let unallowed = [
+                Method::Patch,
+                Method::Delete,
+                Method::Put,
+                Method::Post,
+                Method::Get,
+            ]
+            .into_iter()
+            .find(|m| !ops.iter().any(|o| o.method == *m));
             allow.push("OPTIONS");
             Route {
                 cors_methods,
@@ -1541,7 +1544,7 @@ fn build_routes(l: &mut Lowerer, ops: &[Operation]) -> Vec<Route> {
                 methods: ops
                     .iter()
                     .map(|o| RouteMethod {
-                        method: o.method.clone(),
+                        method: o.method,
                         operation: o.name.camel.clone(),
                     })
                     .collect(),
@@ -1760,7 +1763,7 @@ mod tests {
                 .find(|o| o.name.spec == "a")
                 .unwrap()
                 .method,
-            "GET"
+            super::Method::Get
         );
     }
 

@@ -138,12 +138,10 @@ pub struct Field {
 pub struct Operation {
     /// `movies_list`, `search`.
     pub name: Names,
-    /// `list`, `create`, `read`, `update`, `delete`, or `custom`.
-    pub kind: String,
+    pub kind: OpKind,
     /// The resource of a CRUD operation.
     pub resource: Option<Names>,
-    /// Upper-case HTTP method.
-    pub method: String,
+    pub method: Method,
     /// Path below the base path, e.g. `/movies/{id}`.
     pub path: String,
     /// Public path, e.g. `/api/movies/{id}`.
@@ -179,8 +177,8 @@ pub struct Route {
     pub allow: String,
     /// The methods of this path without `OPTIONS`, for CORS preflights.
     pub cors_methods: String,
-    /// A method of [`METHODS`] this path does not take (for tests of the 405), if any.
-    pub unallowed: Option<String>,
+    /// A method of [`Method::ALL`] this path does not take (for tests of the 405), if any.
+    pub unallowed: Option<Method>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -193,7 +191,7 @@ pub struct Segment {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RouteMethod {
-    pub method: String,
+    pub method: Method,
     /// The operation's camel-case name.
     pub operation: String,
 }
@@ -201,16 +199,98 @@ pub struct RouteMethod {
 /// Every `storage` the tool knows; a target lists the ones it supports.
 pub const STORAGES: &[&str] = &["netlify-blobs", "cloudflare-kv", "memory", "none"];
 
-/// Methods an operation may use, in the order `Allow` lists them.
-pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
+/// An HTTP method an operation may use; templates see the upper-case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    /// Every method, in the order `Allow` lists them.
+    pub const ALL: [Method; 5] = [
+        Method::Get,
+        Method::Post,
+        Method::Put,
+        Method::Patch,
+        Method::Delete,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// A method named in any case, e.g. `get`.
+    pub fn parse(name: &str) -> Option<Method> {
+        Method::ALL
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(name))
+    }
+
+    /// True for the methods that carry a JSON body (POST, PUT, PATCH).
+    pub fn takes_body(self) -> bool {
+        matches!(self, Method::Post | Method::Put | Method::Patch)
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// [`Method::ALL`]'s names, for messages and the schema.
+pub const METHODS: &[&str] = &[
+    Method::ALL[0].as_str(),
+    Method::ALL[1].as_str(),
+    Method::ALL[2].as_str(),
+    Method::ALL[3].as_str(),
+    Method::ALL[4].as_str(),
+];
+
+/// What an operation does; templates see the lower-case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OpKind {
+    List,
+    Create,
+    Read,
+    Update,
+    Delete,
+    /// A route of the spec's `routes`.
+    Custom,
+}
+
+impl OpKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OpKind::List => "list",
+            OpKind::Create => "create",
+            OpKind::Read => "read",
+            OpKind::Update => "update",
+            OpKind::Delete => "delete",
+            OpKind::Custom => "custom",
+        }
+    }
+}
 
 /// The CRUD operations, in canonical order, with their method and whether they address one item.
-pub const CRUD: &[(&str, &str, bool)] = &[
-    ("list", "GET", false),
-    ("create", "POST", false),
-    ("read", "GET", true),
-    ("update", "PUT", true),
-    ("delete", "DELETE", true),
+pub const CRUD: &[(OpKind, Method, bool)] = &[
+    (OpKind::List, Method::Get, false),
+    (OpKind::Create, Method::Post, false),
+    (OpKind::Read, Method::Get, true),
+    (OpKind::Update, Method::Put, true),
+    (OpKind::Delete, Method::Delete, true),
 ];
 
 /// The shared security headers for a JSON API (README "Security"), in output order.

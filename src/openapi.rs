@@ -211,7 +211,7 @@ pub fn document(model: &Model) -> Value {
                 .iter()
                 .find(|o| o.name.camel == m.operation)
                 .expect("routes name operations");
-            item.insert(m.method.to_ascii_lowercase(), operation(model, op));
+            item.insert(m.method.as_str().to_ascii_lowercase(), operation(model, op));
         }
         paths.insert(route.path.clone(), Value::Object(item));
     }

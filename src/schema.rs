@@ -144,7 +144,7 @@ fn field() -> Value {
 }
 
 fn resource() -> Value {
-    let crud: Vec<&str> = CRUD.iter().map(|c| c.0).collect();
+    let crud: Vec<&str> = CRUD.iter().map(|c| c.0.as_str()).collect();
     let operation = node(
         "Operation options",
         "Who may call this operation; empty (or `{}`) for the defaults.",
