@@ -101,7 +101,8 @@ pub fn lower(loaded: &Loaded, cx: &Context) -> (Model, Vec<Diagnostic>) {
     };
 
     let base_path = lower_base_path(&mut l, spec);
-    let auth = lower_auth(&mut l, spec.auth.as_ref(), cx, root);
+    // An invalid provider (already reported) counts as one with users for the operations' checks.
+    let auth = lower_auth(&mut l, spec.auth.as_ref(), cx, root).unwrap_or(Auth::NetlifyIdentity);
     let cors = lower_cors(&mut l, spec.cors.as_ref());
     let limits = lower_limits(&mut l, spec);
     let headers = lower_headers(&mut l, spec);
@@ -270,7 +271,12 @@ fn lower_base_path(l: &mut Lowerer, spec: &Spec) -> String {
     bp.clone()
 }
 
-fn lower_auth(l: &mut Lowerer, auth: Option<&AuthSpec>, cx: &Context, root: Option<Pos>) -> Auth {
+fn lower_auth(
+    l: &mut Lowerer,
+    auth: Option<&AuthSpec>,
+    cx: &Context,
+    root: Option<Pos>,
+) -> Option<Auth> {
     let supported: Vec<&str> = cx.desc.auth_providers.iter().map(String::as_str).collect();
     let provider = match auth.and_then(|a| a.provider.as_deref()) {
         None => {
@@ -282,12 +288,7 @@ fn lower_auth(l: &mut Lowerer, auth: Option<&AuthSpec>, cx: &Context, root: Opti
             l.err(Diagnostic::new("missing `auth.provider`", pos)
                 .expected(one_of(&supported))
                 .help("add `auth: { provider: netlify-identity }`, or `provider: none` for an API without users"));
-            return Auth {
-                provider: String::new(),
-                none: false,
-                jwt: None,
-                gateway: None,
-            };
+            return None;
         }
         Some(p) if !AUTH_PROVIDERS.contains(&p) => {
             l.err(
@@ -301,33 +302,21 @@ fn lower_auth(l: &mut Lowerer, auth: Option<&AuthSpec>, cx: &Context, root: Opti
                         .map(|s| format!("did you mean `{s}`?")),
                 ),
             );
-            return Auth {
-                provider: String::new(),
-                none: false,
-                jwt: None,
-                gateway: None,
-            };
+            return None;
         }
         Some(p) => p.to_string(),
     };
     let jwt = lower_jwt(l, auth, &provider);
-    let (jwt, gateway) = match (provider.as_str(), jwt) {
-        ("api-gateway-jwt", Some(j)) => (
-            None,
-            Some(Gateway {
-                issuer: j.issuer,
-                audience: j.audience,
-                roles_claim: j.roles_claim,
-            }),
-        ),
-        (_, jwt) => (jwt, None),
-    };
-    Auth {
-        none: provider == "none",
-        provider,
-        jwt,
-        gateway,
-    }
+    Some(match (provider.as_str(), jwt) {
+        ("none", _) => Auth::None,
+        ("api-gateway-jwt", Some(j)) => Auth::ApiGatewayJwt(Gateway {
+            issuer: j.issuer,
+            audience: j.audience,
+            roles_claim: j.roles_claim,
+        }),
+        ("jwt", Some(j)) => Auth::Jwt(j),
+        _ => Auth::NetlifyIdentity,
+    })
 }
 
 /// The `jwt` provider's settings, or errors for settings given to another provider.
@@ -807,10 +796,10 @@ fn lower_access(
     let mut auth_path = path.to_vec();
     auth_path.push("auth");
     let public = match auth {
-        None => provider.none,
+        None => provider.is_none(),
         Some("none") => true,
         Some("required") => {
-            if provider.none {
+            if provider.is_none() {
                 l.err(
                     Diagnostic::new(
                         "this operation requires auth, but `auth.provider` is `none`",
@@ -834,7 +823,7 @@ fn lower_access(
                         .map(|s| format!("did you mean `{s}`?")),
                 ),
             );
-            provider.none
+            provider.is_none()
         }
     };
     let mut out = Vec::new();
@@ -842,7 +831,7 @@ fn lower_access(
         let mut roles_path = path.to_vec();
         roles_path.push("roles");
         if public && !roles.is_empty() {
-            let why = if provider.none {
+            let why = if provider.is_none() {
                 "`auth.provider` is `none`"
             } else {
                 "the operation is public (`auth: none`)"
@@ -1603,8 +1592,8 @@ mod tests {
             templates: &templates,
         })
         .unwrap();
-        assert!(m.auth.jwt.is_none());
-        let g = m.auth.gateway.expect("gateway settings");
+        assert!(m.auth.jwt().is_none());
+        let g = m.auth.gateway().expect("gateway settings");
         assert_eq!(g.issuer.env.as_deref(), Some("JWT_ISSUER"));
         assert_eq!(g.issuer.param.as_deref(), Some("JwtIssuer"));
         assert_eq!(g.audience.value.as_deref(), Some("api"));
@@ -1670,11 +1659,11 @@ mod tests {
     fn a_namespaced_roles_claim_is_one_name() {
         let m = model("name: a\nauth: { provider: jwt, issuer: i, audience: a, jwks_url: 'https://i.example/k', roles_claim: 'https://example.com/roles' }\nresources: { movies: {} }\n");
         assert_eq!(
-            m.auth.jwt.unwrap().roles_claim,
+            m.auth.jwt().unwrap().roles_claim,
             ["https://example.com/roles"]
         );
         let m = model("name: a\nauth: { provider: jwt, issuer: i, audience: a, jwks_url: 'https://i.example/k', roles_claim: app_metadata.roles }\nresources: { movies: {} }\n");
-        assert_eq!(m.auth.jwt.unwrap().roles_claim, ["app_metadata", "roles"]);
+        assert_eq!(m.auth.jwt().unwrap().roles_claim, ["app_metadata", "roles"]);
     }
 
     #[test]

@@ -29,17 +29,69 @@ pub struct Model {
     pub routes: Vec<Route>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Auth {
-    /// `netlify-identity`, `jwt`, `api-gateway-jwt` or `none`.
-    pub provider: String,
+/// Who may call the API, and how the dispatcher knows the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// No users: every operation is public.
+    None,
+    /// Netlify Identity: the platform verifies the token and hands the function its claims.
+    NetlifyIdentity,
+    /// The function verifies tokens with `jose` against a JWKS.
+    Jwt(Jwt),
+    /// API Gateway's JWT authorizer verifies tokens; the function reads the authorizer's claims.
+    ApiGatewayJwt(Gateway),
+}
+
+impl Auth {
+    /// The provider's name in the spec: `netlify-identity`, `jwt`, `api-gateway-jwt` or `none`.
+    pub fn provider(&self) -> &'static str {
+        match self {
+            Auth::None => "none",
+            Auth::NetlifyIdentity => "netlify-identity",
+            Auth::Jwt(_) => "jwt",
+            Auth::ApiGatewayJwt(_) => "api-gateway-jwt",
+        }
+    }
+
     /// True when no operation needs a user.
-    pub none: bool,
-    /// The `jwt` provider's settings (the function verifies tokens).
-    pub jwt: Option<Jwt>,
-    /// The `api-gateway-jwt` provider's settings (API Gateway verifies tokens, the function reads
-    /// the authorizer's claims).
-    pub gateway: Option<Gateway>,
+    pub fn is_none(&self) -> bool {
+        matches!(self, Auth::None)
+    }
+
+    pub fn jwt(&self) -> Option<&Jwt> {
+        match self {
+            Auth::Jwt(j) => Some(j),
+            _ => None,
+        }
+    }
+
+    pub fn gateway(&self) -> Option<&Gateway> {
+        match self {
+            Auth::ApiGatewayJwt(g) => Some(g),
+            _ => None,
+        }
+    }
+}
+
+/// Templates see `auth` as `{ provider, none, jwt, gateway }`: the provider's name, whether no
+/// operation needs a user, and the settings of `jwt` or `api-gateway-jwt` (else null).
+impl Serialize for Auth {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct View<'a> {
+            provider: &'a str,
+            none: bool,
+            jwt: Option<&'a Jwt>,
+            gateway: Option<&'a Gateway>,
+        }
+        View {
+            provider: self.provider(),
+            none: self.is_none(),
+            jwt: self.jwt(),
+            gateway: self.gateway(),
+        }
+        .serialize(s)
+    }
 }
 
 /// Settings of the `api-gateway-jwt` provider: the authorizer's issuer and audience, and where

@@ -67,20 +67,19 @@ pub fn review(old: &Model, new: &Model) -> Vec<Change> {
             ),
         ));
     }
-    if old.auth.provider != new.auth.provider {
+    if old.auth.provider() != new.auth.provider() {
         out.push(Change::new(
             "auth_provider_changed",
             true,
             true,
             format!(
                 "auth provider changed from `{}` to `{}`",
-                old.auth.provider, new.auth.provider
+                old.auth.provider(),
+                new.auth.provider()
             ),
         ));
     }
-    if old.auth.provider == new.auth.provider
-        && (old.auth.jwt != new.auth.jwt || old.auth.gateway != new.auth.gateway)
-    {
+    if old.auth.provider() == new.auth.provider() && old.auth != new.auth {
         out.push(Change::new(
             "jwt_settings_changed",
             true,

@@ -128,7 +128,7 @@ fn client_has_one_method_per_operation_and_no_dependencies() {
         let has_identity_default = client.contains("export async function netlifyIdentityToken(");
         assert_eq!(
             has_identity_default,
-            model.auth.provider == "netlify-identity",
+            model.auth.provider() == "netlify-identity",
             "{spec}: the Netlify Identity default getToken exactly for that provider"
         );
 
