@@ -8,8 +8,8 @@ use serde::Deserialize;
 use crate::diag::{did_you_mean, one_of, Diagnostic, Pos};
 use crate::index::SpanIndex;
 use crate::model::{
-    Auth, Cors, Field, Gateway, Header, Jwt, Limits, Method, Model, OpKind, Operation, Resource,
-    Route, RouteMethod, Segment, Setting, CORS_ALLOW_HEADERS, CRUD, DEFAULT_BODY_BYTES,
+    Auth, Cors, Field, FieldType, Gateway, Header, Jwt, Limits, Method, Model, OpKind, Operation,
+    Resource, Route, RouteMethod, Segment, Setting, CORS_ALLOW_HEADERS, CRUD, DEFAULT_BODY_BYTES,
     JWT_ALGORITHMS, MAX_BODY_BYTES, METHODS, SECURITY_HEADERS, STORAGES,
 };
 use crate::naming::{is_identifier, is_js_reserved, is_project_name, Names, PROTO_KEYS};
@@ -25,8 +25,7 @@ pub const AUTH_PROVIDERS: &[&str] = &["netlify-identity", "jwt", "api-gateway-jw
 /// The `auth` settings `api-gateway-jwt` takes: API Gateway's JWT authorizer verifies signature,
 /// algorithm and expiry itself, with keys found from the issuer.
 const GATEWAY_SETTINGS: &[&str] = &["issuer", "audience", "roles_claim"];
-pub(crate) const FIELD_TYPES: &[&str] = &["string", "integer", "number", "boolean", "array"];
-pub(crate) const ITEM_TYPES: &[&str] = &["string", "integer", "number", "boolean"];
+pub(crate) use crate::model::{FIELD_TYPES, ITEM_TYPES};
 pub(crate) const OP_AUTH: &[&str] = &["required", "none"];
 pub(crate) const DEFAULT_BASE_PATH: &str = "/api";
 
@@ -1227,11 +1226,16 @@ fn lower_field(l: &mut Lowerer, rname: &str, fname: &str, f: &FieldSpec) -> Opti
             }
         }
     }
+    let ty = FieldType::parse(ty)?;
     ok.then(|| Field {
         name: fname.to_string(),
-        ty: ty.to_string(),
+        ty,
         required: f.required.unwrap_or(false),
-        items: f.items.clone(),
+        items: f
+            .items
+            .as_deref()
+            .and_then(FieldType::parse)
+            .filter(|t| *t != FieldType::Array),
         min_length: f.min_length,
         max_length: f.max_length,
         min: f.min,

@@ -159,13 +159,12 @@ pub struct Resource {
 #[derive(Debug, Clone, Serialize)]
 pub struct Field {
     pub name: String,
-    /// `string`, `integer`, `number`, `boolean` or `array`.
     #[serde(rename = "type")]
-    pub ty: String,
+    pub ty: FieldType,
     pub required: bool,
-    /// Element type of an array.
+    /// Element type of an array (never an array).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub items: Option<String>,
+    pub items: Option<FieldType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_length: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -185,6 +184,54 @@ pub struct Field {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_items: Option<u64>,
 }
+
+/// A field's JSON type; templates see the lower-case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldType {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Array,
+}
+
+impl FieldType {
+    /// Every type; all but the last (`array`) may be an array's items.
+    pub const ALL: [FieldType; 5] = [
+        FieldType::String,
+        FieldType::Integer,
+        FieldType::Number,
+        FieldType::Boolean,
+        FieldType::Array,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            FieldType::String => "string",
+            FieldType::Integer => "integer",
+            FieldType::Number => "number",
+            FieldType::Boolean => "boolean",
+            FieldType::Array => "array",
+        }
+    }
+
+    /// A type named exactly as the spec writes it.
+    pub fn parse(name: &str) -> Option<FieldType> {
+        FieldType::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+}
+
+/// [`FieldType::ALL`]'s names: every `type` of a field.
+pub const FIELD_TYPES: &[&str] = &[
+    FieldType::ALL[0].as_str(),
+    FieldType::ALL[1].as_str(),
+    FieldType::ALL[2].as_str(),
+    FieldType::ALL[3].as_str(),
+    FieldType::ALL[4].as_str(),
+];
+/// The types an array's `items` may have.
+pub const ITEM_TYPES: &[&str] = FIELD_TYPES.split_at(4).0;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Operation {

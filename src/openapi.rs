@@ -4,7 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::model::{Field, Model, Operation, Resource};
+use crate::model::{Field, FieldType, Model, Operation, Resource};
 
 /// The pattern every path parameter must match (the dispatcher answers 400 otherwise). `.` and
 /// `..` are excluded: clients remove such segments before sending, so they can never arrive.
@@ -12,15 +12,11 @@ pub const PARAM_PATTERN: &str = r"^(?!\.{1,2}$)[A-Za-z0-9._~-]{1,128}$";
 
 fn field_schema(f: &Field, nullable: bool) -> Value {
     let mut s = Map::new();
-    let ty = match f.ty.as_str() {
-        "array" => {
-            let mut items = Map::new();
-            items.insert("type".into(), json!(f.items.clone().unwrap_or_default()));
-            s.insert("items".into(), Value::Object(items));
-            "array"
-        }
-        other => other,
-    };
+    let ty = f.ty.as_str();
+    if f.ty == FieldType::Array {
+        let items = f.items.map(FieldType::as_str).unwrap_or_default();
+        s.insert("items".into(), json!({ "type": items }));
+    }
     s.insert(
         "type".into(),
         if nullable {
@@ -39,7 +35,7 @@ fn field_schema(f: &Field, nullable: bool) -> Value {
     put("minItems", f.min_items.map(Value::from));
     put("maxItems", f.max_items.map(Value::from));
     let num = |v: f64| {
-        if f.ty == "integer" {
+        if f.ty == FieldType::Integer {
             json!(v as i64)
         } else {
             json!(v)

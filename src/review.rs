@@ -217,8 +217,8 @@ fn operations(old: &Model, new: &Model, out: &mut Vec<Change>) {
 
 fn describe(f: &Field) -> String {
     let ty = match &f.items {
-        Some(items) => format!("array of {items}"),
-        None => f.ty.clone(),
+        Some(items) => format!("array of {}", items.as_str()),
+        None => f.ty.as_str().to_string(),
     };
     format!("{ty}, {}", if f.required { "required" } else { "optional" })
 }
