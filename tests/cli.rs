@@ -174,6 +174,30 @@ fn targets_and_help() {
     scaffold().arg("new").assert().code(2);
 }
 
+/// The `--help` of the tool and of every command, as a transcript: the list of commands comes
+/// from clap, so a new command shows up here (and in review) with its help.
+#[test]
+fn help_of_every_command() {
+    use clap::CommandFactory;
+    let mut transcript = String::new();
+    let mut commands = vec![Vec::new()];
+    commands.extend(
+        scaffold::cli::Cli::command()
+            .get_subcommands()
+            .map(|c| vec![c.get_name().to_string()]),
+    );
+    assert!(commands.len() > 9, "{commands:?}");
+    for cmd in commands {
+        let out = stdout(scaffold().args(&cmd).arg("--help"));
+        assert!(out.contains("Example"), "{cmd:?} has no example: {out}");
+        transcript.push_str(&format!(
+            "$ scaffold {}--help\n{out}\n",
+            cmd.iter().map(|c| format!("{c} ")).collect::<String>()
+        ));
+    }
+    insta::assert_snapshot!(transcript);
+}
+
 /// Operation names that equal the dispatcher's own names or globals it uses cannot clash: the
 /// handlers live in one object. The generated dispatcher loads and routes them.
 #[test]
