@@ -35,35 +35,11 @@ fn rel(p: &str) -> RelPath {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A small deterministic PRNG (splitmix64).
+// The shared PRNG.
 
-struct Rng(u64);
+mod common;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        assert!(n > 0);
-        (self.next() % n as u64) as usize
-    }
-    /// True with probability `num / den`.
-    fn chance(&mut self, num: u64, den: u64) -> bool {
-        self.next() % den < num
-    }
-    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
-        xs[self.below(xs.len())]
-    }
-    fn shuffle<T>(&mut self, xs: &mut [T]) {
-        for i in (1..xs.len()).rev() {
-            xs.swap(i, self.below(i + 1));
-        }
-    }
-}
+use common::rng::Rng;
 
 // ---------------------------------------------------------------------------------------------
 // The spec model and its YAML.
@@ -240,10 +216,10 @@ impl Model {
         if free.is_empty() || paths.is_empty() {
             return None;
         }
-        let r = rng.pick(&free);
+        let r = *rng.pick(&free);
         let route = Route {
             method: rng.below(METHODS.len()),
-            path: rng.pick(&paths),
+            path: *rng.pick(&paths),
             access: random_access(rng),
         };
         let desc = format!(
@@ -278,7 +254,7 @@ impl Model {
                 if free.is_empty() {
                     return None;
                 }
-                let r = rng.pick(&free);
+                let r = *rng.pick(&free);
                 let res = random_resource(rng);
                 let ops: Vec<&str> = res.ops.keys().map(|o| CRUD[*o]).collect();
                 self.resources.insert(r, res);
@@ -289,7 +265,7 @@ impl Model {
                     return None;
                 }
                 let keys: Vec<usize> = self.resources.keys().copied().collect();
-                let r = rng.pick(&keys);
+                let r = *rng.pick(&keys);
                 self.resources.remove(&r);
                 Some(format!("remove resource {}", RESOURCES[r]))
             }
@@ -306,7 +282,7 @@ impl Model {
                 if cands.is_empty() {
                     return None;
                 }
-                let (r, o) = rng.pick(&cands);
+                let (r, o) = *rng.pick(&cands);
                 let a = random_access(rng);
                 self.resources.get_mut(&r).unwrap().ops.insert(o, a);
                 Some(format!("add operation {}.{}", RESOURCES[r], CRUD[o]))
@@ -321,7 +297,7 @@ impl Model {
                 if cands.is_empty() {
                     return None;
                 }
-                let (r, o) = rng.pick(&cands);
+                let (r, o) = *rng.pick(&cands);
                 self.resources.get_mut(&r).unwrap().ops.remove(&o);
                 Some(format!("remove operation {}.{}", RESOURCES[r], CRUD[o]))
             }
@@ -345,7 +321,7 @@ impl Model {
                 let i = rng.below(all.len());
                 let (name, a) = &mut all[i];
                 let free: Vec<usize> = (0..ROLES.len()).filter(|r| !a.roles.contains(r)).collect();
-                let role = rng.pick(&free);
+                let role = *rng.pick(&free);
                 a.roles.insert(role);
                 Some(format!("{name}: add role {}", ROLES[role]))
             }
@@ -361,7 +337,7 @@ impl Model {
                 let i = rng.below(all.len());
                 let (name, a) = &mut all[i];
                 let roles: Vec<usize> = a.roles.iter().copied().collect();
-                let role = rng.pick(&roles);
+                let role = *rng.pick(&roles);
                 a.roles.remove(&role);
                 Some(format!("{name}: remove role {}", ROLES[role]))
             }
@@ -370,7 +346,7 @@ impl Model {
                 if keys.is_empty() {
                     return None;
                 }
-                let r = rng.pick(&keys);
+                let r = *rng.pick(&keys);
                 let f = rng.below(FIELDS.len());
                 let res = self.resources.get_mut(&r).unwrap();
                 let added = res.fields.insert(f);
@@ -390,7 +366,7 @@ impl Model {
                     return None;
                 }
                 let keys: Vec<usize> = self.routes.keys().copied().collect();
-                let r = rng.pick(&keys);
+                let r = *rng.pick(&keys);
                 self.routes.remove(&r);
                 Some(format!("remove route {}", ROUTES[r]))
             }
@@ -399,7 +375,7 @@ impl Model {
                 if keys.is_empty() {
                     return None;
                 }
-                let r = rng.pick(&keys);
+                let r = *rng.pick(&keys);
                 let route = self.routes.get_mut(&r).unwrap();
                 route.method = (route.method + 1 + rng.below(METHODS.len() - 1)) % METHODS.len();
                 Some(format!(
@@ -416,8 +392,8 @@ impl Model {
                 if keys.is_empty() || paths.is_empty() {
                     return None;
                 }
-                let r = rng.pick(&keys);
-                let p = rng.pick(&paths);
+                let r = *rng.pick(&keys);
+                let p = *rng.pick(&paths);
                 self.routes.get_mut(&r).unwrap().path = p;
                 Some(format!("route {}: path {}", ROUTES[r], ROUTE_PATHS[p]))
             }
@@ -439,7 +415,7 @@ impl Model {
             0, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 7, 8, 9, 10, 10, 11, 11, 12, 13,
         ];
         loop {
-            if let Some(d) = self.try_edit(rng.pick(&KINDS), rng) {
+            if let Some(d) = self.try_edit(*rng.pick(&KINDS), rng) {
                 return d;
             }
         }
@@ -902,7 +878,7 @@ impl World<'_> {
         let mut ls: Vec<String> = lines(&old).into_iter().map(str::to_string).collect();
         let untagged: Vec<usize> = (0..ls.len()).filter(|i| !is_tag(&ls[*i])).collect();
         if kind < 4 && !untagged.is_empty() {
-            let i = self.rng.pick(&untagged);
+            let i = *self.rng.pick(&untagged);
             let gone = ls.remove(i);
             if i == ls.len() && i > 0 && !gone.ends_with('\n') {
                 // The last line went: the one before it ends the file, as it did.
@@ -919,7 +895,7 @@ impl World<'_> {
         self.next_tag += 1;
         let tag = tag_line(&path, n);
         let desc = if kind < 10 && !untagged.is_empty() {
-            let i = self.rng.pick(&untagged);
+            let i = *self.rng.pick(&untagged);
             let eol = if ls[i].ends_with('\n') { "\n" } else { "" };
             let gone = std::mem::replace(&mut ls[i], format!("{tag}{eol}"));
             format!(

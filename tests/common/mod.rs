@@ -1,6 +1,8 @@
 //! Helpers shared by the tests that run generated projects under Node.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod rng;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
