@@ -10,7 +10,10 @@ use crate::index::SpanIndex;
 use crate::model::{
     Auth, Cors, Field, FieldType, Gateway, Header, Jwt, Limits, Method, Model, OpKind, Operation,
     Resource, Route, RouteMethod, Segment, Setting, CORS_ALLOW_HEADERS, CRUD, DEFAULT_BODY_BYTES,
-    JWT_ALGORITHMS, MAX_BODY_BYTES, METHODS, SECURITY_HEADERS, STORAGES,
+    DEFAULT_CLOCK_SKEW_SECONDS, DEFAULT_CORS_MAX_AGE_SECONDS, DEFAULT_JWT_ALGORITHM,
+    DEFAULT_ROLES_CLAIM, JWT_ALGORITHMS, MAX_BODY_BYTES, MAX_CLOCK_SKEW_SECONDS,
+    MAX_CORS_MAX_AGE_SECONDS, MAX_HEADER_NAME_CHARS, MAX_HEADER_VALUE_CHARS, MAX_PATH_CHARS,
+    METHODS, SECURITY_HEADERS, STORAGES,
 };
 use crate::naming::{is_identifier, is_js_reserved, is_project_name, Names, PROTO_KEYS};
 use crate::spec::{
@@ -447,7 +450,7 @@ fn lower_jwt(l: &mut Lowerer, auth: Option<&AuthSpec>, provider: &str) -> Option
     for (i, alg) in a
         .algorithms
         .clone()
-        .unwrap_or_else(|| vec!["RS256".to_string()])
+        .unwrap_or_else(|| vec![DEFAULT_JWT_ALGORITHM.to_string()])
         .iter()
         .enumerate()
     {
@@ -485,7 +488,10 @@ fn lower_jwt(l: &mut Lowerer, auth: Option<&AuthSpec>, provider: &str) -> Option
             .help("remove the key for the default `[RS256]`"),
         );
     }
-    let claim = a.roles_claim.clone().unwrap_or_else(|| "roles".to_string());
+    let claim = a
+        .roles_claim
+        .clone()
+        .unwrap_or_else(|| DEFAULT_ROLES_CLAIM.to_string());
     // A namespaced claim (`https://example.com/roles`, as Auth0 requires) is one key; otherwise
     // dots name nested claims.
     let namespaced = claim.starts_with("https://") || claim.starts_with("http://");
@@ -513,14 +519,14 @@ fn lower_jwt(l: &mut Lowerer, auth: Option<&AuthSpec>, provider: &str) -> Option
             ),
         );
     }
-    let clock_skew_seconds = a.clock_skew_seconds.unwrap_or(30);
-    if clock_skew_seconds > 300 {
+    let clock_skew_seconds = a.clock_skew_seconds.unwrap_or(DEFAULT_CLOCK_SKEW_SECONDS);
+    if clock_skew_seconds > MAX_CLOCK_SKEW_SECONDS {
         l.err(
             Diagnostic::new(
                 format!("`auth.clock_skew_seconds` is {clock_skew_seconds}"),
                 l.value(&["auth", "clock_skew_seconds"]),
             )
-            .expected("at most 300 seconds")
+            .expected(format!("at most {MAX_CLOCK_SKEW_SECONDS} seconds"))
             .help("a large skew keeps expired tokens valid; 30 is the default"),
         );
     }
@@ -539,7 +545,7 @@ fn lower_cors(l: &mut Lowerer, cors: Option<&CorsSpec>) -> Cors {
         enabled: false,
         origins: Vec::new(),
         credentials: false,
-        max_age_seconds: 600,
+        max_age_seconds: DEFAULT_CORS_MAX_AGE_SECONDS,
         allow_headers: CORS_ALLOW_HEADERS.to_string(),
     };
     let Some(c) = cors else { return out };
@@ -572,8 +578,8 @@ fn lower_cors(l: &mut Lowerer, cors: Option<&CorsSpec>) -> Cors {
     out.origins.sort();
     out.enabled = !out.origins.is_empty();
     out.credentials = c.credentials.unwrap_or(false);
-    out.max_age_seconds = c.max_age_seconds.unwrap_or(600);
-    if out.max_age_seconds > 86_400 {
+    out.max_age_seconds = c.max_age_seconds.unwrap_or(DEFAULT_CORS_MAX_AGE_SECONDS);
+    if out.max_age_seconds > MAX_CORS_MAX_AGE_SECONDS {
         l.err(
             Diagnostic::new(
                 "`cors.max_age_seconds` is over a day",
@@ -587,7 +593,7 @@ fn lower_cors(l: &mut Lowerer, cors: Option<&CorsSpec>) -> Cors {
 
 /// Why `origin` is not an exact origin, if it is not.
 fn origin_problem(origin: &str) -> Option<&'static str> {
-    if origin.len() > 256 {
+    if origin.len() > MAX_PATH_CHARS {
         return Some("longer than 256 characters");
     }
     if origin == "*" {
@@ -746,7 +752,7 @@ fn lower_headers(l: &mut Lowerer, spec: &Spec) -> Vec<Header> {
             );
             continue;
         }
-        if value.len() > 2048 || name.len() > 128 {
+        if value.len() > MAX_HEADER_VALUE_CHARS || name.len() > MAX_HEADER_NAME_CHARS {
             l.err(
                 Diagnostic::new(
                     format!(
@@ -755,7 +761,7 @@ fn lower_headers(l: &mut Lowerer, spec: &Spec) -> Vec<Header> {
                     ),
                     l.value(&path),
                 )
-                .expected("a name of at most 128 and a value of at most 2048 characters"),
+                .expected(format!("a name of at most {MAX_HEADER_NAME_CHARS} and a value of at most {MAX_HEADER_VALUE_CHARS} characters")),
             );
             continue;
         }
@@ -1343,7 +1349,7 @@ fn check_path(l: &mut Lowerer, p: &str, at: &[&str]) -> Option<(String, Vec<Stri
         );
         return None;
     }
-    if p.len() > 256 {
+    if p.len() > MAX_PATH_CHARS {
         bad(
             l,
             format!("{} characters long", p.len()),

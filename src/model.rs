@@ -419,6 +419,21 @@ pub const CORS_ALLOW_HEADERS: &str = "Authorization, Content-Type";
 pub const JWT_ALGORITHMS: &[&str] = &[
     "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA",
 ];
+/// The `jwt` provider's algorithms when the spec names none.
+pub const DEFAULT_JWT_ALGORITHM: &str = "RS256";
+/// The claim that holds a user's roles when the spec names none.
+pub const DEFAULT_ROLES_CLAIM: &str = "roles";
+/// Clock skew allowed on `exp`/`nbf`, by default and at most, in seconds.
+pub const DEFAULT_CLOCK_SKEW_SECONDS: u64 = 30;
+pub const MAX_CLOCK_SKEW_SECONDS: u64 = 300;
+/// How long a browser may cache a preflight, by default and at most, in seconds.
+pub const DEFAULT_CORS_MAX_AGE_SECONDS: u64 = 600;
+pub const MAX_CORS_MAX_AGE_SECONDS: u64 = 86_400;
+/// The longest custom route path and CORS origin, in characters.
+pub const MAX_PATH_CHARS: usize = 256;
+/// The longest header name and value the spec may set, in characters.
+pub const MAX_HEADER_NAME_CHARS: usize = 128;
+pub const MAX_HEADER_VALUE_CHARS: usize = 2048;
 /// The default body limit, in bytes.
 pub const DEFAULT_BODY_BYTES: u64 = 100_000;
 /// Netlify's buffered body limit is 6 MB; no target accepts more.

@@ -10,7 +10,12 @@
 use serde_json::{json, Map, Value};
 
 use crate::lower::{AUTH_PROVIDERS, DEFAULT_BASE_PATH, FIELD_TYPES, ITEM_TYPES, OP_AUTH};
-use crate::model::{CRUD, DEFAULT_BODY_BYTES, JWT_ALGORITHMS, MAX_BODY_BYTES, METHODS, STORAGES};
+use crate::model::{
+    CRUD, DEFAULT_BODY_BYTES, DEFAULT_CLOCK_SKEW_SECONDS, DEFAULT_CORS_MAX_AGE_SECONDS,
+    DEFAULT_JWT_ALGORITHM, DEFAULT_ROLES_CLAIM, JWT_ALGORITHMS, MAX_BODY_BYTES,
+    MAX_CLOCK_SKEW_SECONDS, MAX_CORS_MAX_AGE_SECONDS, MAX_HEADER_NAME_CHARS,
+    MAX_HEADER_VALUE_CHARS, MAX_PATH_CHARS, METHODS, STORAGES,
+};
 use crate::naming::{JS_RESERVED, MAX_NAME, PROTO_KEYS};
 use crate::DEFAULT_TARGET;
 
@@ -212,7 +217,7 @@ fn route() -> Value {
                     "The path below `base_path`: `/` then segments of letters, digits, `_` and `-`, or whole `{param}` segments that the handler gets as `params.<param>`. At most 256 characters, each parameter once.",
                     json!({
                         "type": "string",
-                        "maxLength": 256,
+                        "maxLength": MAX_PATH_CHARS,
                         "pattern": format!("^(?:/(?:[A-Za-z0-9_-]+|\\{{[A-Za-z][A-Za-z0-9_]{{0,{}}}\\}}))+$", MAX_NAME - 1),
                     }),
                 ),
@@ -288,7 +293,7 @@ fn auth() -> Value {
                         "items": { "type": "string", "enum": JWT_ALGORITHMS },
                         "minItems": 1,
                         "uniqueItems": true,
-                        "default": ["RS256"],
+                        "default": [DEFAULT_JWT_ALGORITHM],
                     }),
                 ),
                 "roles_claim": node(
@@ -298,13 +303,13 @@ fn auth() -> Value {
                         "type": "string",
                         "pattern": "^(?:https?://[A-Za-z0-9_:/.-]+|[A-Za-z0-9_:/-]+(?:\\.[A-Za-z0-9_:/-]+)*)$",
                         "not": { "pattern": format!("(?:^|\\.)(?:{proto})(?:\\.|$)") },
-                        "default": "roles",
+                        "default": DEFAULT_ROLES_CLAIM,
                     }),
                 ),
                 "clock_skew_seconds": node(
                     "Clock skew",
                     "`jwt`: how many seconds the clocks may disagree when `exp` and `nbf` are checked.",
-                    json!({ "type": "integer", "minimum": 0, "maximum": 300, "default": 30 }),
+                    json!({ "type": "integer", "minimum": 0, "maximum": MAX_CLOCK_SKEW_SECONDS, "default": DEFAULT_CLOCK_SKEW_SECONDS }),
                 ),
             },
             "allOf": [
@@ -371,11 +376,11 @@ fn spec() -> Value {
                     "Headers added to, or overriding, the shared security headers on every response; `null` removes a shared header. Headers the dispatcher manages (`Content-Type`, `Allow`, `Vary`, `WWW-Authenticate`, `X-Request-Id`, `Access-Control-*`), `Server` and `X-Powered-By` are refused.",
                     json!({
                         "type": "object",
-                        "propertyNames": { "pattern": "^[A-Za-z0-9-]+$", "maxLength": 128 },
+                        "propertyNames": { "pattern": "^[A-Za-z0-9-]+$", "maxLength": MAX_HEADER_NAME_CHARS },
                         "additionalProperties": node(
                             "Header value",
                             "The header's value: printable ASCII on one line, at most 2048 characters; `null` removes a shared header.",
-                            json!({ "type": ["string", "null"], "pattern": "^[\\t ]*[!-~][\\t -~]*$", "maxLength": 2048 }),
+                            json!({ "type": ["string", "null"], "pattern": "^[\\t ]*[!-~][\\t -~]*$", "maxLength": MAX_HEADER_VALUE_CHARS }),
                         ),
                     }),
                 ),
@@ -394,7 +399,7 @@ fn spec() -> Value {
                                     "type": "array",
                                     "minItems": 1,
                                     "uniqueItems": true,
-                                    "items": { "type": "string", "maxLength": 256, "pattern": "^https?://[a-z0-9.\\[\\]:-]+$" },
+                                    "items": { "type": "string", "maxLength": MAX_PATH_CHARS, "pattern": "^https?://[a-z0-9.\\[\\]:-]+$" },
                                 }),
                             ),
                             "credentials": node(
@@ -405,7 +410,7 @@ fn spec() -> Value {
                             "max_age_seconds": node(
                                 "Preflight max age",
                                 "How long browsers may cache a preflight, in seconds (at most a day).",
-                                json!({ "type": "integer", "minimum": 0, "maximum": 86_400, "default": 600 }),
+                                json!({ "type": "integer", "minimum": 0, "maximum": MAX_CORS_MAX_AGE_SECONDS, "default": DEFAULT_CORS_MAX_AGE_SECONDS }),
                             ),
                         },
                     }),
