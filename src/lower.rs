@@ -1633,13 +1633,12 @@ mod tests {
             target: "vercel",
             desc: &targets["vercel"],
         };
-        let refused: Vec<String> = super::lower_for(&loaded, &cx)
-            .unwrap_err()
-            .into_iter()
-            .map(|d| d.message)
-            .collect();
+        let refused = |loaded: &crate::spec::Loaded, cx: &super::Context| -> Vec<String> {
+            let errors = super::lower_for(loaded, cx).unwrap_err();
+            errors.into_iter().map(|d| d.message).collect()
+        };
         assert_eq!(
-            refused,
+            refused(&loaded, &cx),
             [
                 "auth provider `netlify-identity` is not available on target `vercel`",
                 "`limits.body_bytes` is 5000000, more than target `vercel` delivers",
@@ -1654,13 +1653,8 @@ mod tests {
             desc: &targets["netlify"],
         };
         assert!(super::lower(&loaded, &netlify).1.is_empty());
-        let refused: Vec<String> = super::lower_for(&loaded, &netlify)
-            .unwrap_err()
-            .into_iter()
-            .map(|d| d.message)
-            .collect();
         assert_eq!(
-            refused,
+            refused(&loaded, &netlify),
             ["route `index` gives the file name `index`, which the platform treats specially"]
         );
     }
