@@ -491,7 +491,7 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
-    use crate::lower::keys_at;
+    use crate::spec::keys_at;
 
     /// The places where the spec has a struct, and so a fixed set of keys.
     const STRUCTS: &[&str] = &[

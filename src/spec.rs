@@ -335,3 +335,59 @@ fn plain_types(msg: &str) -> String {
     }
     out
 }
+
+/// The keys serde knows at a place in the spec.
+pub(crate) fn keys_at(parent: &[&str]) -> &'static [&'static str] {
+    match parent {
+        [] => fields_of::<Spec>(),
+        ["auth"] => fields_of::<AuthSpec>(),
+        ["cors"] => fields_of::<CorsSpec>(),
+        ["limits"] => fields_of::<LimitsSpec>(),
+        ["resources", _] => fields_of::<ResourceSpec>(),
+        ["resources", _, "fields", _] => fields_of::<FieldSpec>(),
+        ["resources", _, "operations", _] => fields_of::<OperationSpec>(),
+        ["routes", _] => fields_of::<RouteSpec>(),
+        _ => &[],
+    }
+}
+
+/// The field names serde derives for `T`, read from the derive itself so they cannot drift.
+pub(crate) fn fields_of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+    struct Probe<'a>(&'a mut &'static [&'static str]);
+    #[derive(Debug)]
+    struct Stop;
+    impl std::fmt::Display for Stop {
+        fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("stop")
+        }
+    }
+    impl std::error::Error for Stop {}
+    impl serde::de::Error for Stop {
+        fn custom<M: std::fmt::Display>(_: M) -> Self {
+            Stop
+        }
+    }
+    impl<'de> serde::Deserializer<'de> for Probe<'_> {
+        type Error = Stop;
+        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Stop> {
+            *self.0 = fields;
+            Err(Stop)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Probe(&mut fields));
+    fields
+}
