@@ -286,6 +286,11 @@ impl SpanIndex {
         (0..=path.len()).rev().find_map(|n| self.key(&path[..n]))
     }
 
+    /// Position of the value at `path` or, when absent, of the nearest key that exists.
+    pub fn value_or_near(&self, path: &[&str]) -> Option<Pos> {
+        self.value(path).or_else(|| self.near(path))
+    }
+
     fn get(&self, path: &[&str]) -> Option<&Node> {
         self.nodes.get(&path.join("\u{0}"))
     }

@@ -33,7 +33,7 @@ pub(crate) const DEFAULT_BASE_PATH: &str = "/api";
 
 /// What lowering needs besides the spec: where it came from and for which target. The target's
 /// data only fills in defaults (its first storage) and the lists an error offers; what a target
-/// refuses is [`check_target`]'s job, after lowering.
+/// refuses is `target_check`'s job, after lowering ([`lower_for`] runs both).
 pub struct Context<'a> {
     pub spec_file: &'a str,
     pub target: &'a str,
@@ -58,10 +58,10 @@ struct Lowerer<'a> {
 
 impl Lowerer<'_> {
     fn key(&self, path: &[&str]) -> Option<Pos> {
-        self.ix.key(path).or_else(|| self.ix.near(path))
+        self.ix.near(path)
     }
     fn value(&self, path: &[&str]) -> Option<Pos> {
-        self.ix.value(path).or_else(|| self.ix.near(path))
+        self.ix.value_or_near(path)
     }
     fn err(&mut self, d: Diagnostic) {
         self.errors.push(d);
@@ -252,15 +252,21 @@ fn lower_auth(
         Some(p) => p.to_string(),
     };
     let jwt = lower_jwt(l, auth, &provider);
-    Some(match (provider.as_str(), jwt) {
-        ("none", _) => Auth::None,
-        ("api-gateway-jwt", Some(j)) => Auth::ApiGatewayJwt(Gateway {
-            issuer: j.issuer,
-            audience: j.audience,
-            roles_claim: j.roles_claim,
-        }),
-        ("jwt", Some(j)) => Auth::Jwt(j),
-        _ => Auth::NetlifyIdentity,
+    // `lower_jwt` gives settings to `jwt` and `api-gateway-jwt` (and only to them).
+    Some(match provider.as_str() {
+        "none" => Auth::None,
+        "netlify-identity" => Auth::NetlifyIdentity,
+        "api-gateway-jwt" => {
+            let j = jwt?;
+            Auth::ApiGatewayJwt(Gateway {
+                issuer: j.issuer,
+                audience: j.audience,
+                roles_claim: j.roles_claim,
+            })
+        }
+        "jwt" => Auth::Jwt(jwt?),
+        // Not one of AUTH_PROVIDERS: reported above.
+        _ => return None,
     })
 }
 
@@ -428,7 +434,9 @@ fn lower_jwt(l: &mut Lowerer, auth: Option<&AuthSpec>, provider: &str) -> Option
                 l.value(&["auth", "algorithms"]),
             )
             .expected("at least one algorithm")
-            .help("remove the key for the default `[RS256]`"),
+            .help(format!(
+                "remove the key for the default `[{DEFAULT_JWT_ALGORITHM}]`"
+            )),
         );
     }
     let claim = a
@@ -470,7 +478,7 @@ fn lower_jwt(l: &mut Lowerer, auth: Option<&AuthSpec>, provider: &str) -> Option
                 l.value(&["auth", "clock_skew_seconds"]),
             )
             .expected(format!("at most {MAX_CLOCK_SKEW_SECONDS} seconds"))
-            .help("a large skew keeps expired tokens valid; 30 is the default"),
+            .help(format!("a large skew keeps expired tokens valid; {DEFAULT_CLOCK_SKEW_SECONDS} is the default")),
         );
     }
     Some(Jwt {
@@ -968,7 +976,8 @@ fn lower_resource(
             OpKind::Create => format!("Create an item in {title}"),
             OpKind::Read => format!("Read an item of {title} by id"),
             OpKind::Update => format!("Replace an item of {title} by id"),
-            OpKind::Delete | OpKind::Custom => format!("Delete an item of {title} by id"),
+            OpKind::Delete => format!("Delete an item of {title} by id"),
+            OpKind::Custom => names.title.clone(),
         };
         chosen.insert(
             slot,
@@ -1350,7 +1359,8 @@ fn check_path(l: &mut Lowerer, p: &str, at: &[&str]) -> Option<(String, Vec<Stri
     Some((p.to_string(), params))
 }
 
-/// File stems must be unique after case conversion and not special to the platform.
+/// File stems must be unique after case conversion (which stems a platform reserves is
+/// `target_check`'s).
 fn check_names(l: &mut Lowerer, ops: &[Operation]) {
     let mut stems: BTreeMap<&str, &Operation> = BTreeMap::new();
     let mut reported: BTreeSet<(String, String)> = BTreeSet::new();
@@ -1383,12 +1393,11 @@ pub(crate) fn owner(op: &Operation) -> String {
 
 /// Where the spec defines an operation.
 pub(crate) fn op_pos(ix: &SpanIndex, op: &Operation) -> Option<Pos> {
-    let key = |path: &[&str]| ix.key(path).or_else(|| ix.near(path));
     match &op.resource {
         Some(r) => ix
             .key(&["resources", &r.spec, "operations", op.kind.as_str()])
-            .or_else(|| key(&["resources", &r.spec])),
-        None => key(&["routes", &op.name.spec]),
+            .or_else(|| ix.near(&["resources", &r.spec])),
+        None => ix.near(&["routes", &op.name.spec]),
     }
 }
 

@@ -5,6 +5,31 @@ use serde::Serialize;
 
 use crate::naming::Names;
 
+/// `T::ALL`'s names (`as_str`), as an array computed at compile time.
+macro_rules! names {
+    ($t:ty) => {{
+        let mut names = [""; <$t>::ALL.len()];
+        let mut i = 0;
+        while i < names.len() {
+            names[i] = <$t>::ALL[i].as_str();
+            i += 1;
+        }
+        names
+    }};
+}
+
+/// Templates and JSON see these enums as their `as_str` names: one spelling for each value.
+macro_rules! serialize_as_str {
+    ($($t:ty),*) => {$(
+        impl Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    )*};
+}
+serialize_as_str!(Method, OpKind, FieldType);
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Model {
     /// The spec's path relative to the project, as named in file headers.
@@ -185,9 +210,8 @@ pub struct Field {
     pub max_items: Option<u64>,
 }
 
-/// A field's JSON type; templates see the lower-case name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+/// A field's JSON type; templates see its `as_str` name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldType {
     String,
     Integer,
@@ -223,15 +247,9 @@ impl FieldType {
 }
 
 /// [`FieldType::ALL`]'s names: every `type` of a field.
-pub const FIELD_TYPES: &[&str] = &[
-    FieldType::ALL[0].as_str(),
-    FieldType::ALL[1].as_str(),
-    FieldType::ALL[2].as_str(),
-    FieldType::ALL[3].as_str(),
-    FieldType::ALL[4].as_str(),
-];
-/// The types an array's `items` may have.
-pub const ITEM_TYPES: &[&str] = FIELD_TYPES.split_at(4).0;
+pub const FIELD_TYPES: &[&str] = &names!(FieldType);
+/// The types an array's `items` may have: all but the last, `array`.
+pub const ITEM_TYPES: &[&str] = FIELD_TYPES.split_at(FIELD_TYPES.len() - 1).0;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Operation {
@@ -298,9 +316,8 @@ pub struct RouteMethod {
 /// Every `storage` the tool knows; a target lists the ones it supports.
 pub const STORAGES: &[&str] = &["netlify-blobs", "cloudflare-kv", "memory", "none"];
 
-/// An HTTP method an operation may use; templates see the upper-case name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "UPPERCASE")]
+/// An HTTP method an operation may use; templates see its `as_str` name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Method {
     Get,
     Post,
@@ -349,17 +366,10 @@ impl std::fmt::Display for Method {
 }
 
 /// [`Method::ALL`]'s names, for messages and the schema.
-pub const METHODS: &[&str] = &[
-    Method::ALL[0].as_str(),
-    Method::ALL[1].as_str(),
-    Method::ALL[2].as_str(),
-    Method::ALL[3].as_str(),
-    Method::ALL[4].as_str(),
-];
+pub const METHODS: &[&str] = &names!(Method);
 
-/// What an operation does; templates see the lower-case name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
+/// What an operation does; templates see its `as_str` name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum OpKind {
     List,
     Create,

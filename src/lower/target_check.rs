@@ -16,7 +16,6 @@ pub(crate) fn check(
     desc: &TargetDesc,
 ) -> Vec<Diagnostic> {
     let ix = &loaded.index;
-    let value = |path: &[&str]| ix.value(path).or_else(|| ix.near(path));
     let mut errors = Vec::new();
 
     let providers: Vec<&str> = desc.auth_providers.iter().map(String::as_str).collect();
@@ -29,7 +28,7 @@ pub(crate) fn check(
         errors.push(
             Diagnostic::new(
                 format!("auth provider `{p}` is not available on target `{target}`"),
-                value(&["auth", "provider"]),
+                ix.value_or_near(&["auth", "provider"]),
             )
             .expected(one_of(&providers))
             .help(format!("pick a provider this target supports, or a target that supports `{p}` (`scaffold targets` lists them)")),
@@ -42,7 +41,7 @@ pub(crate) fn check(
         errors.push(
             Diagnostic::new(
                 format!("`limits.body_bytes` is {body_bytes}, more than target `{target}` delivers"),
-                value(&["limits", "body_bytes"]),
+                ix.value_or_near(&["limits", "body_bytes"]),
             )
             .expected(format!("at most {platform} on `{target}`"))
             .help(format!("lower it to {platform} or less: the platform refuses larger bodies before the function runs")),
@@ -68,7 +67,7 @@ pub(crate) fn check(
         errors.push(
             Diagnostic::new(
                 format!("storage `{v}` is not available on target `{target}`"),
-                value(&at),
+                ix.value_or_near(&at),
             )
             .expected(one_of(&storages))
             .help(format!(
