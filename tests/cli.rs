@@ -198,32 +198,6 @@ fn help_of_every_command() {
     insta::assert_snapshot!(transcript);
 }
 
-/// Operation names that equal the dispatcher's own names or globals it uses cannot clash: the
-/// handlers live in one object. The generated dispatcher loads and routes them.
-#[test]
-fn operation_names_cannot_clash_with_the_dispatcher() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("proj");
-    let spec = common::manifest_dir().join("tests/fixtures/specs/dispatcher-names.yaml");
-    stdout(scaffold().arg("new").arg(&dir).arg("--spec").arg(&spec));
-    let script = "const { handler } = require('./netlify/functions/api.js');\
-        handler({ httpMethod: 'GET', path: '/api/j', headers: {} }, {}).then((r) => {\
-          const b = JSON.parse(r.body);\
-          if (r.statusCode !== 501 || b.operation !== 'globalThis') { console.error(r); process.exit(1); }\
-        });";
-    let out = std::process::Command::new("node")
-        .arg("-e")
-        .arg(script)
-        .current_dir(&dir)
-        .output()
-        .expect("node on PATH");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 #[test]
 fn schema_prints_the_json_schema() {
     let out = stdout(scaffold().arg("schema"));

@@ -9,6 +9,9 @@
 //!    `tests/node/overlay-jwt/` over it, links `<project>/node_modules` to the jose install, checks
 //!    the syntax, then runs `node --test tests/node/netlify-jwt-cors.test.js`.
 //!
+//! 3. `tests/fixtures/specs/dispatcher-names.yaml`: operation names equal to the dispatcher's own
+//!    names and the globals it uses load and route (`node -e`).
+//!
 //! Needs `node` (>= 20) on PATH, and `npm` for the second: without them the tests FAIL, they do
 //! not skip.
 
@@ -144,5 +147,38 @@ fn generated_jwt_cors_dispatcher_passes_node_tests() {
         "tests/node/netlify-jwt-cors.test.js",
         &project,
         &node_version,
+    );
+}
+
+/// Operation names that equal the dispatcher's own names or globals it uses cannot clash: the
+/// handlers live in one object. The generated dispatcher loads and routes them.
+#[test]
+fn operation_names_cannot_clash_with_the_dispatcher() {
+    require_node();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("proj");
+    let spec = common::manifest_dir().join("tests/fixtures/specs/dispatcher-names.yaml");
+    common::stdout(
+        common::scaffold()
+            .arg("new")
+            .arg(&dir)
+            .arg("--spec")
+            .arg(&spec),
+    );
+    let script = "const { handler } = require('./netlify/functions/api.js');\
+        handler({ httpMethod: 'GET', path: '/api/j', headers: {} }, {}).then((r) => {\
+          const b = JSON.parse(r.body);\
+          if (r.statusCode !== 501 || b.operation !== 'globalThis') { console.error(r); process.exit(1); }\
+        });";
+    let out = std::process::Command::new("node")
+        .arg("-e")
+        .arg(script)
+        .current_dir(&dir)
+        .output()
+        .expect("node on PATH");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }
