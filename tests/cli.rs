@@ -1,5 +1,7 @@
-//! The command line as a user drives it: transcripts of `new`, `generate`, `targets`, exit codes,
-//! and what is (not) written.
+//! The command line as a user drives it: what `new`, `generate` and the other commands write (or
+//! do not), exit codes, the help of every command. The transcripts of whole sessions (`targets`,
+//! `new`, `generate --dry-run`, `check`, spec errors, `review`, `openapi`) are data in
+//! `tests/cmd/` (`tests/transcripts.rs`).
 
 use std::fs;
 
@@ -17,7 +19,7 @@ fn new_creates_a_project_with_the_starter_spec() {
             .arg(&dir)
             .args(["--target", "netlify"]),
     );
-    insta::assert_snapshot!(out.replace(&dir.display().to_string(), "DIR"));
+    assert!(out.contains("created scaffold.yaml\n"), "{out}");
     let spec = fs::read_to_string(dir.join("scaffold.yaml")).unwrap();
     assert!(spec.contains("name: watchlist\n") && spec.contains("target: netlify\n"));
     // Its first line points editors at the schema, which the project ships.
@@ -156,22 +158,6 @@ fn templates_can_be_overridden_file_by_file() {
     assert!(fs::read_to_string(dir.join("netlify/functions/api.js"))
         .unwrap()
         .contains("exports.handler"));
-}
-
-#[test]
-fn targets_and_help() {
-    insta::assert_snapshot!(stdout(scaffold().arg("targets")));
-    for cmd in [
-        &["--help"][..],
-        &["new", "--help"],
-        &["generate", "--help"],
-        &["targets", "--help"],
-    ] {
-        let out = stdout(scaffold().args(cmd));
-        assert!(out.contains("Example"), "{cmd:?}: {out}");
-    }
-    scaffold().arg("frobnicate").assert().code(2);
-    scaffold().arg("new").assert().code(2);
 }
 
 /// The `--help` of the tool and of every command, as a transcript: the list of commands comes
