@@ -1,5 +1,7 @@
-//! The command line as a user drives it: transcripts of `new`, `generate`, `targets`, exit codes,
-//! and what is (not) written.
+//! The command line as a user drives it: what `new`, `generate` and the other commands write (or
+//! do not), exit codes, the help of every command. The transcripts of whole sessions (`targets`,
+//! `new`, `generate --dry-run`, `check`, spec errors, `review`, `openapi`) are data in
+//! `tests/cmd/` (`tests/transcripts.rs`).
 
 use std::fs;
 
@@ -17,7 +19,7 @@ fn new_creates_a_project_with_the_starter_spec() {
             .arg(&dir)
             .args(["--target", "netlify"]),
     );
-    insta::assert_snapshot!(out.replace(&dir.display().to_string(), "DIR"));
+    assert!(out.contains("created scaffold.yaml\n"), "{out}");
     let spec = fs::read_to_string(dir.join("scaffold.yaml")).unwrap();
     assert!(spec.contains("name: watchlist\n") && spec.contains("target: netlify\n"));
     // Its first line points editors at the schema, which the project ships.
@@ -158,22 +160,6 @@ fn templates_can_be_overridden_file_by_file() {
         .contains("exports.handler"));
 }
 
-#[test]
-fn targets_and_help() {
-    insta::assert_snapshot!(stdout(scaffold().arg("targets")));
-    for cmd in [
-        &["--help"][..],
-        &["new", "--help"],
-        &["generate", "--help"],
-        &["targets", "--help"],
-    ] {
-        let out = stdout(scaffold().args(cmd));
-        assert!(out.contains("Example"), "{cmd:?}: {out}");
-    }
-    scaffold().arg("frobnicate").assert().code(2);
-    scaffold().arg("new").assert().code(2);
-}
-
 /// The `--help` of the tool and of every command, as a transcript: the list of commands comes
 /// from clap, so a new command shows up here (and in review) with its help.
 #[test]
@@ -196,32 +182,6 @@ fn help_of_every_command() {
         ));
     }
     insta::assert_snapshot!(transcript);
-}
-
-/// Operation names that equal the dispatcher's own names or globals it uses cannot clash: the
-/// handlers live in one object. The generated dispatcher loads and routes them.
-#[test]
-fn operation_names_cannot_clash_with_the_dispatcher() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("proj");
-    let spec = common::manifest_dir().join("tests/fixtures/specs/dispatcher-names.yaml");
-    stdout(scaffold().arg("new").arg(&dir).arg("--spec").arg(&spec));
-    let script = "const { handler } = require('./netlify/functions/api.js');\
-        handler({ httpMethod: 'GET', path: '/api/j', headers: {} }, {}).then((r) => {\
-          const b = JSON.parse(r.body);\
-          if (r.statusCode !== 501 || b.operation !== 'globalThis') { console.error(r); process.exit(1); }\
-        });";
-    let out = std::process::Command::new("node")
-        .arg("-e")
-        .arg(script)
-        .current_dir(&dir)
-        .output()
-        .expect("node on PATH");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 #[test]

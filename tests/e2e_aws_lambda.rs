@@ -21,12 +21,14 @@ use std::process::Command;
 use std::time::Instant;
 
 use common::{
-    generated_project, install_pinned_tool, link_node_deps, manifest_dir, node_test_counts,
+    assert_node_counts, generated_project, install_pinned_tool, link_node_deps, manifest_dir,
     npm_start_passes_api_http, output_text, require_node, require_npm, require_python_venv,
     start_jwks, target_project,
 };
 
 const TARGET: &str = "aws-lambda";
+/// Top-level tests in `tests/e2e/lambda-local.test.js` (none is generated from data).
+const LAMBDA_LOCAL_TESTS: u32 = 5;
 
 #[test]
 fn local_server_passes_the_shared_http_test() {
@@ -63,19 +65,11 @@ fn handler_under_lambda_local_with_documented_event_shapes() {
         .stdin(std::process::Stdio::null())
         .output()
         .expect("run node --test tests/e2e/lambda-local.test.js");
-    let text = output_text(&out);
     eprintln!(
         "lambda-local.test.js: {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    assert!(
-        out.status.success(),
-        "lambda-local run failed ({}):\n{text}",
-        out.status
-    );
-    let (pass, fail) = node_test_counts(&String::from_utf8_lossy(&out.stdout));
-    assert_eq!(fail, 0, "failing lambda-local tests:\n{text}");
-    assert!(pass >= 5, "only {pass} lambda-local tests passed:\n{text}");
+    assert_node_counts(&out, LAMBDA_LOCAL_TESTS, "lambda-local.test.js");
 }
 
 /// One cfn-lint finding (`--format parseable`: `file:line:col:end_line:end_col:RULE:message`).

@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use common::{
-    link_node_deps, manifest_dir, node_test_counts, output_text, require_node, require_npm,
-    start_jwks, target_project, Jwks,
+    assert_node_counts, link_node_deps, manifest_dir, output_text, require_node, require_npm,
+    start_jwks, target_project, Jwks, API_HTTP_TESTS,
 };
 
 const TARGET: &str = "cloudflare-workers";
@@ -110,18 +110,7 @@ fn generated_worker_under_wrangler_dev() {
         ],
         &[("JWT_STATE", &jwks.state)],
     );
-    let text = output_text(&out);
-    assert!(
-        out.status.success(),
-        "end-to-end run under wrangler dev failed ({}):\n{text}",
-        out.status
-    );
-    let (passed, failed) = node_test_counts(&String::from_utf8_lossy(&out.stdout));
-    assert_eq!(failed, 0, "{text}");
-    assert!(
-        passed >= 8,
-        "too few end-to-end tests ran ({passed}):\n{text}"
-    );
+    assert_node_counts(&out, API_HTTP_TESTS, "api-http.test.js under wrangler dev");
 }
 
 /// Mints a valid RS256 token with the JWKS server's key and sends it to `/api/notes`, and calls the

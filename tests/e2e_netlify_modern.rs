@@ -40,6 +40,5 @@ fn jwt_cors_project_under_netlify_dev_modern_format() {
             ("NETLIFY_DEV_NO_FUNCTION_RETRY", "1"),
             ("E2E_RUNTIME_X_POWERED_BY", "Express"),
         ],
-        8,
     );
 }

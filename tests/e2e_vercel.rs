@@ -36,5 +36,5 @@ fn jwt_cors_project_under_vercel_dev() {
     link_node_deps(&project);
     let jwks = start_jwks();
     write_dotenv(&project, &jwks.env());
-    run_api_http("tests/e2e/vercel-dev.sh", &project, &jwks, "vercel", &[], 8);
+    run_api_http("tests/e2e/vercel-dev.sh", &project, &jwks, "vercel", &[]);
 }

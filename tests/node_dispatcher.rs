@@ -9,6 +9,9 @@
 //!    `tests/node/overlay-jwt/` over it, links `<project>/node_modules` to the jose install, checks
 //!    the syntax, then runs `node --test tests/node/netlify-jwt-cors.test.js`.
 //!
+//! 3. `tests/fixtures/specs/dispatcher-names.yaml`: operation names equal to the dispatcher's own
+//!    names and the globals it uses load and route (`node -e`).
+//!
 //! Needs `node` (>= 20) on PATH, and `npm` for the second: without them the tests FAIL, they do
 //! not skip.
 
@@ -58,9 +61,8 @@ fn assert_syntax(project: &Path) {
 }
 
 /// Runs `node --test` on `test_file` (relative to the repository) against `project`; fails unless
-/// every test passed and at least `min_passed` ran (a guard against a run that passes because it
-/// ran nothing).
-fn run_node_suite(test_file: &str, project: &Path, node_version: &str, min_passed: u32) {
+/// it ran exactly the tests the file plans (`plan: N tests`, counted from its tables), all passing.
+fn run_node_suite(test_file: &str, project: &Path, node_version: &str) {
     let root = manifest_dir();
     let test_file = root.join(test_file);
     let out = common::node_command()
@@ -71,18 +73,9 @@ fn run_node_suite(test_file: &str, project: &Path, node_version: &str, min_passe
         .env("PROJECT_DIR", project)
         .output()
         .expect("run node --test");
-    let text = output_text(&out);
-    assert!(
-        out.status.success(),
-        "node --test {} failed ({}, node {node_version}):\n{text}",
-        test_file.display(),
-        out.status
-    );
-    let (passed, _) = common::node_test_counts(&String::from_utf8_lossy(&out.stdout));
-    assert!(
-        passed >= min_passed,
-        "expected the Node suite {} to run at least {min_passed} tests, saw {passed} passing:\n{text}",
-        test_file.display()
+    common::assert_node_plan(
+        &out,
+        &format!("node --test {} (node {node_version})", test_file.display()),
     );
 }
 
@@ -128,7 +121,6 @@ fn generated_netlify_dispatcher_passes_node_tests() {
         "tests/node/netlify-dispatcher.test.js",
         &project,
         &node_version,
-        200,
     );
 }
 
@@ -155,6 +147,38 @@ fn generated_jwt_cors_dispatcher_passes_node_tests() {
         "tests/node/netlify-jwt-cors.test.js",
         &project,
         &node_version,
-        300,
+    );
+}
+
+/// Operation names that equal the dispatcher's own names or globals it uses cannot clash: the
+/// handlers live in one object. The generated dispatcher loads and routes them.
+#[test]
+fn operation_names_cannot_clash_with_the_dispatcher() {
+    require_node();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("proj");
+    let spec = common::manifest_dir().join("tests/fixtures/specs/dispatcher-names.yaml");
+    common::stdout(
+        common::scaffold()
+            .arg("new")
+            .arg(&dir)
+            .arg("--spec")
+            .arg(&spec),
+    );
+    let script = "const { handler } = require('./netlify/functions/api.js');\
+        handler({ httpMethod: 'GET', path: '/api/j', headers: {} }, {}).then((r) => {\
+          const b = JSON.parse(r.body);\
+          if (r.statusCode !== 501 || b.operation !== 'globalThis') { console.error(r); process.exit(1); }\
+        });";
+    let out = std::process::Command::new("node")
+        .arg("-e")
+        .arg(script)
+        .current_dir(&dir)
+        .output()
+        .expect("node on PATH");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
-use common::{js_files, manifest_dir, node_test_counts, output_text, require_node, require_npm};
+use common::{assert_node_plan, js_files, manifest_dir, output_text, require_node, require_npm};
 
 const SPEC: &str = "specs/jwt-cors.yaml";
 const ESM_OVERLAY: &str = "tests/node/overlay-esm";
@@ -155,9 +155,9 @@ fn prepared_project(
     (tmp, project)
 }
 
-/// Runs `node --test` on `test_file` with `env`; fails unless it exited 0 with no failures and at
-/// least `min_passed` passing tests (a guard against a run that passes because it ran nothing).
-fn run_node_suite(test_file: &str, env: &[(&str, &Path)], min_passed: u32) {
+/// Runs `node --test` on `test_file` with `env`; fails unless it exited 0 and ran exactly the tests
+/// the file plans (`plan: N tests`, counted from its table and the driver's variants), all passing.
+fn run_node_suite(test_file: &str, env: &[(&str, &Path)]) {
     let node_version = require_node();
     let root = manifest_dir();
     let mut cmd = Command::new("node");
@@ -177,21 +177,14 @@ fn run_node_suite(test_file: &str, env: &[(&str, &Path)], min_passed: u32) {
         cmd.env(name, value);
     }
     let out = cmd.output().expect("run node --test");
-    let text = output_text(&out);
-    let (passed, failed) = node_test_counts(&String::from_utf8_lossy(&out.stdout));
-    assert!(
-        out.status.success() && failed == 0,
-        "node --test {test_file} failed ({}, node {node_version}, {env:?}):\n{text}",
-        out.status
-    );
-    assert!(
-        passed >= min_passed,
-        "expected node --test {test_file} to pass at least {min_passed} tests, saw {passed} ({env:?}):\n{text}"
+    assert_node_plan(
+        &out,
+        &format!("node --test {test_file} (node {node_version}, {env:?})"),
     );
 }
 
 /// The table of `tests/node/targets.test.js` against `target`'s generated project.
-fn run_target(target: &str, overlay: &str, min_passed: u32) {
+fn run_target(target: &str, overlay: &str) {
     let driver = manifest_dir().join(format!("tests/node/drivers/{target}.js"));
     assert!(
         driver.is_file(),
@@ -202,31 +195,29 @@ fn run_target(target: &str, overlay: &str, min_passed: u32) {
     run_node_suite(
         "tests/node/targets.test.js",
         &[("TARGET", Path::new(target)), ("PROJECT_DIR", &project)],
-        min_passed,
     );
 }
 
 /// One `#[test]` per target (failures name it), and `TESTED`, the targets they cover.
-/// `min`: passing tests expected at least (about one per row per driver variant).
 macro_rules! target_tests {
-    ($($test:ident: $target:literal, overlay $overlay:expr, min $min:literal;)+) => {
+    ($($test:ident: $target:literal, overlay $overlay:expr;)+) => {
         const TESTED: &[&str] = &[$($target),+];
         $(
             #[test]
             fn $test() {
-                run_target($target, $overlay, $min);
+                run_target($target, $overlay);
             }
         )+
     };
 }
 
 target_tests! {
-    netlify: "netlify", overlay NETLIFY_V1_OVERLAY, min 120;
-    netlify_modern: "netlify-modern", overlay ESM_OVERLAY, min 60;
-    vercel: "vercel", overlay ESM_OVERLAY, min 60;
-    cloudflare_workers: "cloudflare-workers", overlay ESM_OVERLAY, min 60;
-    aws_lambda: "aws-lambda", overlay ESM_OVERLAY, min 120;
-    azure_functions: "azure-functions", overlay ESM_OVERLAY, min 60;
+    netlify: "netlify", overlay NETLIFY_V1_OVERLAY;
+    netlify_modern: "netlify-modern", overlay ESM_OVERLAY;
+    vercel: "vercel", overlay ESM_OVERLAY;
+    cloudflare_workers: "cloudflare-workers", overlay ESM_OVERLAY;
+    aws_lambda: "aws-lambda", overlay ESM_OVERLAY;
+    azure_functions: "azure-functions", overlay ESM_OVERLAY;
 }
 
 #[test]
@@ -278,6 +269,5 @@ fn aws_lambda_api_gateway_jwt() {
     run_node_suite(
         "tests/node/lambda-gateway.test.js",
         &[("PROJECT_DIR", &project)],
-        50,
     );
 }

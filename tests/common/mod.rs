@@ -422,17 +422,91 @@ pub fn node_command() -> Command {
     cmd
 }
 
-/// Counts from a `node --test` spec/tap summary (`# pass 8`, `ℹ pass 8`): (pass, fail).
-pub fn node_test_counts(stdout: &str) -> (u32, u32) {
-    let count = |word: &str| {
-        stdout
-            .lines()
-            .find_map(|l| l.trim_start_matches(['ℹ', '#', ' ']).strip_prefix(word))
-            .and_then(|n| n.trim().parse::<u32>().ok())
-            .unwrap_or(0)
-    };
-    (count("pass "), count("fail "))
+/// The closing summary of a `node --test` run, spec or tap reporter (`ℹ pass 8`, `# pass 8`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodeCounts {
+    pub tests: u32,
+    pub pass: u32,
+    pub fail: u32,
+    pub cancelled: u32,
+    pub skipped: u32,
+    pub todo: u32,
 }
+
+/// The counts of the last `node --test` summary in `stdout`, or None without one.
+pub fn node_counts(stdout: &str) -> Option<NodeCounts> {
+    let count = |word: &str| {
+        stdout.lines().rev().find_map(|line| {
+            line.trim_start_matches(['ℹ', '#', ' '])
+                .strip_prefix(word)
+                .and_then(|rest| rest.strip_prefix(' '))
+                .and_then(|n| n.trim().parse::<u32>().ok())
+        })
+    };
+    Some(NodeCounts {
+        tests: count("tests")?,
+        pass: count("pass")?,
+        fail: count("fail")?,
+        cancelled: count("cancelled")?,
+        skipped: count("skipped")?,
+        todo: count("todo")?,
+    })
+}
+
+/// The count a data-driven Node test file announces: its one test named `plan: N tests`, where
+/// the file computes N from its tables (every `it`/`test` it registers, that one included). The
+/// Rust side then asserts exactly N ran, so a test dropped or registered conditionally fails the
+/// run, while a row added to a table keeps the assertion exact.
+pub fn planned_tests(stdout: &str) -> u32 {
+    let plans: Vec<u32> = stdout
+        .lines()
+        .filter_map(|line| {
+            let rest = &line[line.find("plan: ")? + "plan: ".len()..];
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            rest[digits.len()..]
+                .starts_with(" tests")
+                .then(|| digits.parse().ok())
+                .flatten()
+        })
+        .collect();
+    assert_eq!(
+        plans.len(),
+        1,
+        "expected exactly one `plan: N tests` test in the output, found {plans:?}:\n{stdout}"
+    );
+    plans[0]
+}
+
+/// Asserts that the `node --test` run `out` exited 0 and ran exactly `expected` tests, all
+/// passing: none failed, cancelled, skipped or todo. `what` names the run in the failure.
+pub fn assert_node_counts(out: &Output, expected: u32, what: &str) {
+    let text = output_text(out);
+    let counts = node_counts(&String::from_utf8_lossy(&out.stdout))
+        .unwrap_or_else(|| panic!("{what}: no `node --test` summary in the output:\n{text}"));
+    let want = NodeCounts {
+        tests: expected,
+        pass: expected,
+        fail: 0,
+        cancelled: 0,
+        skipped: 0,
+        todo: 0,
+    };
+    assert!(
+        out.status.success() && counts == want,
+        "{what}: {}, {counts:?}, expected {want:?}:\n{text}",
+        out.status
+    );
+}
+
+/// Asserts as [`assert_node_counts`], with the count the run's output announces
+/// ([`planned_tests`]).
+pub fn assert_node_plan(out: &Output, what: &str) {
+    let planned = planned_tests(&String::from_utf8_lossy(&out.stdout));
+    assert_node_counts(out, planned, what);
+}
+
+/// Top-level tests in `tests/e2e/api-http.test.js` (no test there is generated from data).
+pub const API_HTTP_TESTS: u32 = 8;
 
 // ---- A generated project under a platform's local runtime (tests/e2e/*-dev.sh) ----
 
@@ -474,14 +548,13 @@ pub fn write_dotenv(project: &Path, vars: &[(&str, String)]) {
 
 /// Runs `bash HARNESS PROJECT -- node --test --test-reporter=spec tests/e2e/api-http.test.js`
 /// (HARNESS relative to the repository: it starts the runtime and sets BASE_URL) with the JWKS
-/// state, `E2E_TARGET` and `env`; asserts success, no failing and at least `min_pass` passing tests.
+/// state, `E2E_TARGET` and `env`; asserts success and exactly [`API_HTTP_TESTS`] passing tests.
 pub fn run_api_http(
     harness: &str,
     project: &Path,
     jwks: &Jwks,
     target: &str,
     env: &[(&str, &str)],
-    min_pass: u32,
 ) {
     let root = manifest_dir();
     let started = std::time::Instant::now();
@@ -499,21 +572,14 @@ pub fn run_api_http(
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap_or_else(|e| panic!("run {harness}: {e}"));
-    let text = output_text(&out);
     eprintln!(
         "{harness} + api-http.test.js on {target}: {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    assert!(
-        out.status.success(),
-        "{harness} on {target} failed ({}):\n{text}",
-        out.status
-    );
-    let (pass, fail) = node_test_counts(&String::from_utf8_lossy(&out.stdout));
-    assert_eq!(fail, 0, "failing tests on {target}:\n{text}");
-    assert!(
-        pass >= min_pass,
-        "only {pass} tests passed on {target} (want >= {min_pass}):\n{text}"
+    assert_node_counts(
+        &out,
+        API_HTTP_TESTS,
+        &format!("{harness} + api-http.test.js on {target}"),
     );
 }
 
@@ -582,7 +648,7 @@ pub fn npm_start_passes_api_http(target: &str) {
     let jwks = start_jwks();
     let settings = jwks.env();
     let env: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    run_api_http("tests/e2e/npm-start.sh", &project, &jwks, target, &env, 8);
+    run_api_http("tests/e2e/npm-start.sh", &project, &jwks, target, &env);
 }
 
 /// A project generated by `scaffold new --target TARGET --spec SPEC` (spec relative to the

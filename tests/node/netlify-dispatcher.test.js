@@ -13,6 +13,7 @@
 const { describe, it, afterEach } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
+const { rows, plan } = require('./lib/plan.js');
 const {
   DEFAULT_SECURITY_HEADERS,
   ORIGIN,
@@ -293,7 +294,7 @@ describe('404 not_found', () => {
     '/.netlify/functions/apibooks',
     '/.netlify/functions/api-methods/books-list',
   ];
-  for (const p of paths) {
+  for (const p of rows(paths)) {
     it(`GET ${p}`, async () => {
       assertJson(await call('get-list-anonymous', { path: p }), 404, NOT_FOUND);
     });
@@ -323,7 +324,7 @@ describe('405 method_not_allowed', () => {
     ['__proto__', '/api/books', 'GET, POST, OPTIONS'],
     ['constructor', '/api/books', 'GET, POST, OPTIONS'],
   ];
-  for (const [method, p, allow] of cases) {
+  for (const [method, p, allow] of rows(cases)) {
     it(`${method} ${p} -> Allow: ${allow}`, async () => {
       const res = await call('post-json-identity-user', { method, path: p });
       assertJson(res, 405, METHOD_NOT_ALLOWED);
@@ -455,7 +456,7 @@ describe('400 bad_path', () => {
     '/api/books/%',
     'api/books',
   ];
-  for (const p of paths) {
+  for (const p of rows(paths)) {
     it(`GET ${JSON.stringify(p)}`, async () => {
       assertJson(await call('get-list-anonymous', { path: p }), 400, BAD_PATH);
     });
@@ -680,7 +681,7 @@ describe('400 invalid_param (path parameters must match /^[A-Za-z0-9._~-]{1,128}
     ['a percent sign', '100%25'],
     ['129 characters', 'x'.repeat(129)],
   ];
-  for (const [what, param] of bad) {
+  for (const [what, param] of rows(bad)) {
     it(`${what}: GET /api/books/${param.length > 40 ? `${param.slice(0, 20)}...` : param} (public read)`, async () => {
       assertJson(await call('get-list-anonymous', { path: `/api/books/${param}` }), 400, INVALID_PARAM);
     });
@@ -813,7 +814,7 @@ describe('415 unsupported_media_type (a non-empty body must be application/json 
     'application/*',
     '*/*',
   ];
-  for (const type of refused) {
+  for (const type of rows(refused)) {
     it(`Content-Type ${type === undefined ? '(missing)' : JSON.stringify(type)} is 415`, async () => {
       assertJson(await borrow(type), 415, UNSUPPORTED_MEDIA_TYPE);
     });
@@ -830,7 +831,7 @@ describe('415 unsupported_media_type (a non-empty body must be application/json 
     'application/problem+json',
     'application/ld+json; profile="x"',
   ];
-  for (const type of accepted) {
+  for (const type of rows(accepted)) {
     it(`Content-Type ${JSON.stringify(type)} is JSON`, async () => {
       assertJson(await borrow(type), 200, { ...borrowed(), body: { a: 1 } });
     });
@@ -876,7 +877,7 @@ describe('400 forbidden_key (__proto__, constructor, prototype as a key at any d
     ['__proto__ spelled with a JSON escape', '{"\\u005f_proto__":{"isAdmin":true}}'],
     ['__proto__ after valid keys', '{"until":"2030-01-01","copies":2,"__proto__":null}'],
   ];
-  for (const [what, body] of refused) {
+  for (const [what, body] of rows(refused)) {
     it(`${what}: ${body}`, async () => {
       assertJson(await call('post-json-identity-user', { path: '/api/books/42/borrow', body }), 400, FORBIDDEN_KEY);
     });
@@ -958,7 +959,7 @@ describe('422 validation_failed (books: title string 1..300 required, author str
       p('title', 'at least 1 character'),
     ]],
   ];
-  for (const [what, body, problems] of cases) {
+  for (const [what, body, problems] of rows(cases)) {
     it(`POST /api/books, ${what}`, async () => {
       const text = typeof body === 'string' ? body : JSON.stringify(body);
       assertJson(await call('post-json-identity-user', { path: '/api/books', body: text }), 422, invalid(...problems));
@@ -1071,3 +1072,6 @@ describe('no CORS on a spec without `cors:` (every response is also checked by c
     assert.equal(header(res, 'X-Custom-Header'), 'kept', 'the handler\'s other headers are kept');
   });
 });
+
+// The tests written out one by one; rows(...) counts the others.
+plan(92);

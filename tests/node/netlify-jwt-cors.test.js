@@ -17,6 +17,7 @@ const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const http = require('node:http');
 const path = require('node:path');
+const { rows, plan } = require('./lib/plan.js');
 const { createRequire } = require('node:module');
 const { pathToFileURL } = require('node:url');
 const { spawnSync, execFile } = require('node:child_process');
@@ -402,7 +403,7 @@ describe('JWT: refused tokens are 401 with WWW-Authenticate: Bearer', () => {
     ['Basic credentials', async () => `Basic ${Buffer.from('ada:secret').toString('base64')}`],
     ['the fixtures\' Netlify Identity style token (HS256, fake signature)', async () => 'Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI2YTFiMmMzZC11c2VyIiwiZXhwIjo0MTAyNDQ0ODAwfQ.c2ln'],
   ];
-  for (const [what, authorization] of cases) {
+  for (const [what, authorization] of rows(cases)) {
     it(what, async () => {
       const value = await authorization();
       const res = await call({ path: '/api/notes', authorization: value });
@@ -534,7 +535,7 @@ describe('CORS on every kind of response (exact Access-Control-* set, Vary: Orig
     ['500 from a throwing handler', async () => ({ path: '/api/stats', query: { boom: '1' } }), 500],
   ];
   for (const [what, request, status] of responses) {
-    for (const [whichOrigin, origin] of ORIGINS) {
+    for (const [whichOrigin, origin] of rows(ORIGINS)) {
       it(`${what}, ${whichOrigin} Origin`, async () => {
         const res = await call({ ...(await request()), origin });
         assert.equal(res.statusCode, status, `status (body: ${res.body})`);
@@ -572,7 +573,7 @@ describe('CORS preflight (OPTIONS + Origin + Access-Control-Request-Method), ans
     ['/.netlify/functions/api/notes/', 'GET, POST'],
   ];
   for (const [p, methods] of routes) {
-    for (const [whichOrigin, origin] of ORIGINS) {
+    for (const [whichOrigin, origin] of rows(ORIGINS)) {
       it(`OPTIONS ${p} from ${whichOrigin} origin with a request method`, async () => {
         const res = await call({ method: 'OPTIONS', path: p, origin, acrm: methods.split(', ').at(-1) });
         assertNoContent(res);
@@ -774,3 +775,6 @@ describe('the JWKS is fetched once per process', () => {
     assert.ok(jwksHits.jwks <= 2, `JWKS fetched ${jwksHits.jwks} times by this process`);
   });
 });
+
+// The tests written out one by one; rows(...) counts the others.
+plan(32);
