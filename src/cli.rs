@@ -289,17 +289,10 @@ fn execute(command: Command) -> Result<u8, Error> {
             fail_on,
             dir,
         } => {
-            let templates = Templates::builtin();
             let read = |arg: &str| -> Result<(String, crate::model::Model), Error> {
                 let bytes = read_revision(&dir, arg)?;
-                let name = arg.rsplit(['/', ':']).next().unwrap_or(arg).to_string();
-                let input = Input {
-                    spec_file: &name,
-                    spec: &bytes,
-                    target: None,
-                    templates: &templates,
-                };
-                Ok((arg.to_string(), crate::model(&input)?.0))
+                let name = arg.rsplit(['/', ':']).next().unwrap_or(arg);
+                Ok((arg.to_string(), crate::api_model(name, &bytes)?))
             };
             let ((old_name, old_model), (new_name, new_model)) = (read(&old)?, read(&new)?);
             let changes = crate::review::review(&old_model, &new_model);
@@ -320,13 +313,7 @@ fn execute(command: Command) -> Result<u8, Error> {
         }
         Command::Openapi { project, format } => {
             let project = open(&project)?;
-            let input = Input {
-                spec_file: &project.spec_file,
-                spec: &project.spec,
-                target: project.target.as_deref(),
-                templates: &project.templates,
-            };
-            let (model, _, _) = crate::model(&input)?;
+            let model = crate::api_model(&project.spec_file, &project.spec)?;
             let bytes = match format {
                 DocFormat::Yaml => crate::openapi::render(&model),
                 DocFormat::Json => crate::openapi::render_json(&model),

@@ -98,6 +98,17 @@ pub fn generate(input: &Input) -> Result<Generated, Error> {
     Ok(Generated { target, desc, tree })
 }
 
+/// Spec bytes in, the API's model out, for no target: what `review` and `openapi` read. Every
+/// rule of the spec is checked, but not what a target refuses, and storage left to the target's
+/// default stays unset.
+pub fn api_model(spec_file: &str, spec: &[u8]) -> Result<model::Model, Error> {
+    let (text, loaded) = spec::load(spec_file, spec).map_err(Error::Spec)?;
+    match lower::lower(&loaded, spec_file) {
+        (model, problems) if problems.is_empty() => Ok(model),
+        (_, problems) => Err(Error::Spec(Diagnostics::new(spec_file, &text, problems))),
+    }
+}
+
 /// Spec bytes in, the validated model out, with the target it is for.
 pub fn model(input: &Input) -> Result<(model::Model, String, target::TargetDesc), Error> {
     let (text, loaded) = spec::load(input.spec_file, input.spec).map_err(Error::Spec)?;

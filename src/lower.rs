@@ -28,9 +28,9 @@ pub(crate) use crate::model::{FIELD_TYPES, ITEM_TYPES};
 pub(crate) const OP_AUTH: &[&str] = &["required", "none"];
 pub(crate) const DEFAULT_BASE_PATH: &str = "/api";
 
-/// What lowering needs besides the spec: where it came from and for which target. The target's
-/// data only fills in defaults (its first storage) and the lists an error offers; what a target
-/// refuses is `target_check`'s job, after lowering ([`lower_for`] runs both).
+/// What [`lower_for`] needs besides the spec: where it came from and for which target. Lowering
+/// itself reads no target data; what a target refuses is `target_check`'s, and the target's
+/// default storage is filled in after it.
 pub struct Context<'a> {
     pub spec_file: &'a str,
     pub target: &'a str,
@@ -39,9 +39,10 @@ pub struct Context<'a> {
 
 /// Lowering, then the target's policy: the model, or every problem of both at once.
 pub fn lower_for(loaded: &Loaded, cx: &Context) -> Result<Model, Vec<Diagnostic>> {
-    let (model, mut errors) = lower(loaded, cx);
+    let (mut model, mut errors) = lower(loaded, cx.spec_file);
     errors.extend(target_check::check(loaded, &model, cx.target, cx.desc));
     if errors.is_empty() {
+        model.resolve_storage(cx.desc.storage.first().map_or("none", String::as_str));
         Ok(model)
     } else {
         Err(errors)
@@ -66,7 +67,8 @@ impl Lowerer<'_> {
 }
 
 /// Lowers a loaded spec: the model (partial where the spec is wrong) and every problem found.
-pub fn lower(loaded: &Loaded, cx: &Context) -> (Model, Vec<Diagnostic>) {
+/// The same for every target; storage left unset stays `None` (the target's default).
+pub fn lower(loaded: &Loaded, spec_file: &str) -> (Model, Vec<Diagnostic>) {
     let mut l = Lowerer {
         ix: &loaded.index,
         errors: Vec::new(),
@@ -100,11 +102,11 @@ pub fn lower(loaded: &Loaded, cx: &Context) -> (Model, Vec<Diagnostic>) {
 
     let base_path = lower_base_path(&mut l, spec);
     // An invalid provider (already reported) counts as one with users for the operations' checks.
-    let auth = lower_auth(&mut l, spec.auth.as_ref(), cx, root).unwrap_or(Auth::NetlifyIdentity);
+    let auth = lower_auth(&mut l, spec.auth.as_ref(), root).unwrap_or(Auth::NetlifyIdentity);
     let cors = lower_cors(&mut l, spec.cors.as_ref());
     let limits = lower_limits(&mut l, spec);
     let headers = lower_headers(&mut l, spec);
-    let default_storage = lower_storage(&mut l, spec.storage.as_deref(), &["storage"], None, cx);
+    let default_storage = lower_storage(&mut l, spec.storage.as_deref(), &["storage"], None);
 
     let mut resources = Vec::new();
     let mut operations = Vec::new();
@@ -113,8 +115,7 @@ pub fn lower(loaded: &Loaded, cx: &Context) -> (Model, Vec<Diagnostic>) {
             &mut l,
             r.storage.as_deref(),
             &["resources", rname, "storage"],
-            Some(&default_storage),
-            cx,
+            default_storage.as_deref(),
         );
         if let Some(res) = lower_resource(
             &mut l,
@@ -122,19 +123,12 @@ pub fn lower(loaded: &Loaded, cx: &Context) -> (Model, Vec<Diagnostic>) {
             r,
             &auth,
             &base_path,
-            &storage,
+            storage.as_deref(),
             &mut operations,
         ) {
             resources.push(res);
         }
     }
-    let mut storages: Vec<String> = resources
-        .iter()
-        .map(|r| r.storage.clone())
-        .filter(|s| s != "none")
-        .collect();
-    storages.sort();
-    storages.dedup();
     for (name, route) in &spec.routes {
         if let Some(op) = lower_route(&mut l, name, route, &auth, &base_path) {
             operations.push(op);
@@ -150,23 +144,22 @@ pub fn lower(loaded: &Loaded, cx: &Context) -> (Model, Vec<Diagnostic>) {
     check_names(&mut l, &operations);
     let routes = build_routes(&mut l, &operations);
 
-    (
-        Model {
-            spec_file: cx.spec_file.to_string(),
-            name: Names::new(&name),
-            route_prefix: base_path.trim_start_matches('/').to_string(),
-            base_path,
-            storages,
-            auth,
-            cors,
-            limits,
-            headers,
-            resources,
-            operations,
-            routes,
-        },
-        l.errors,
-    )
+    let mut model = Model {
+        spec_file: spec_file.to_string(),
+        name: Names::new(&name),
+        route_prefix: base_path.trim_start_matches('/').to_string(),
+        base_path,
+        storages: Vec::new(),
+        auth,
+        cors,
+        limits,
+        headers,
+        resources,
+        operations,
+        routes,
+    };
+    model.list_storages();
+    (model, l.errors)
 }
 fn unknown_keys(l: &mut Lowerer, paths: &[Vec<String>]) {
     for path in paths {

@@ -54,6 +54,32 @@ pub struct Model {
     pub routes: Vec<Route>,
 }
 
+impl Model {
+    /// Gives every resource and CRUD operation without a `storage` the target's default.
+    pub(crate) fn resolve_storage(&mut self, default: &str) {
+        for r in &mut self.resources {
+            r.storage.get_or_insert_with(|| default.to_string());
+        }
+        for op in &mut self.operations {
+            op.storage.get_or_insert_with(|| default.to_string());
+        }
+        self.list_storages();
+    }
+
+    /// Sets `storages` from the resources' (those already known).
+    pub(crate) fn list_storages(&mut self) {
+        let mut storages: Vec<String> = self
+            .resources
+            .iter()
+            .filter_map(|r| r.storage.clone())
+            .filter(|s| s != "none")
+            .collect();
+        storages.sort();
+        storages.dedup();
+        self.storages = storages;
+    }
+}
+
 /// Who may call the API, and how the dispatcher knows the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Auth {
@@ -177,8 +203,9 @@ pub struct Header {
 pub struct Resource {
     pub name: Names,
     pub fields: Vec<Field>,
-    /// Where its items are kept: one of [`STORAGES`].
-    pub storage: String,
+    /// Where its items are kept: one of [`STORAGES`]; `None` until the target's default is
+    /// filled in (`Model::resolve_storage`).
+    pub storage: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -277,8 +304,9 @@ pub struct Operation {
     pub stem: String,
     /// One line on what the operation does.
     pub summary: String,
-    /// A CRUD operation's storage (`none`: the handler is a 501 starter); `none` for custom routes.
-    pub storage: String,
+    /// A CRUD operation's storage (`none`: the handler is a 501 starter); `none` for custom routes;
+    /// `None` until the target's default is filled in (`Model::resolve_storage`).
+    pub storage: Option<String>,
     /// A CRUD operation's writable fields, in spec order (what create and update store).
     pub fields: Vec<String>,
 }

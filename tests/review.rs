@@ -164,3 +164,35 @@ fn an_invalid_spec_is_exit_2_with_its_report() {
         String::from_utf8_lossy(&out.stderr).contains("bad.yaml:3:32: unknown operation `dlete`")
     );
 }
+
+/// `review` reads the API, not a deployment: a spec its target would refuse (here Netlify
+/// Identity on Vercel, a body above Vercel's limit) is still reviewed, while `generate` refuses it.
+#[test]
+fn review_needs_no_target() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = |roles: &str| {
+        format!("name: x\ntarget: vercel\nauth: {{ provider: netlify-identity }}\nlimits: {{ body_bytes: 5000000 }}\nresources: {{ m: {{ operations: {{ list: {{ roles: [{roles}] }} }} }} }}\n")
+    };
+    fs::write(tmp.path().join("old.yaml"), spec("admin")).unwrap();
+    fs::write(tmp.path().join("new.yaml"), spec("admin, editor")).unwrap();
+    let out = scaffold()
+        .current_dir(tmp.path())
+        .args(["review", "old.yaml", "new.yaml", "--fail-on", "never"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("GET /api/m"), "{stdout}");
+    let out = scaffold()
+        .current_dir(tmp.path())
+        .args(["generate", "--spec", "new.yaml", "--dry-run"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not available on target `vercel`"));
+}

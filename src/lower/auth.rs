@@ -9,7 +9,7 @@ use crate::model::{
 use crate::naming::PROTO_KEYS;
 use crate::spec::AuthSpec;
 
-use super::{Context, Lowerer, AUTH_PROVIDERS, OP_AUTH};
+use super::{Lowerer, AUTH_PROVIDERS, OP_AUTH};
 
 /// The `auth` settings `api-gateway-jwt` takes: API Gateway's JWT authorizer verifies signature,
 /// algorithm and expiry itself, with keys found from the issuer.
@@ -18,10 +18,8 @@ const GATEWAY_SETTINGS: &[&str] = &["issuer", "audience", "roles_claim"];
 pub(super) fn lower_auth(
     l: &mut Lowerer,
     auth: Option<&AuthSpec>,
-    cx: &Context,
     root: Option<Pos>,
 ) -> Option<Auth> {
-    let supported: Vec<&str> = cx.desc.auth_providers.iter().map(String::as_str).collect();
     let provider = match auth.and_then(|a| a.provider.as_deref()) {
         None => {
             let pos = if auth.is_some() {
@@ -30,7 +28,7 @@ pub(super) fn lower_auth(
                 root
             };
             l.err(Diagnostic::new("missing `auth.provider`", pos)
-                .expected(one_of(&supported))
+                .expected(one_of(AUTH_PROVIDERS))
                 .help("add `auth: { provider: netlify-identity }`, or `provider: none` for an API without users"));
             return None;
         }
@@ -40,9 +38,9 @@ pub(super) fn lower_auth(
                     format!("unknown auth provider `{p}`"),
                     l.value(&["auth", "provider"]),
                 )
-                .expected(one_of(&supported))
+                .expected(one_of(AUTH_PROVIDERS))
                 .help_opt(
-                    did_you_mean(p, supported.iter().copied())
+                    did_you_mean(p, AUTH_PROVIDERS.iter().copied())
                         .map(|s| format!("did you mean `{s}`?")),
                 ),
             );

@@ -8,7 +8,7 @@ use crate::naming::{is_identifier, is_js_reserved, Names, PROTO_KEYS};
 use crate::spec::{FieldSpec, OperationSpec, Operations, ResourceSpec};
 
 use super::auth::lower_access;
-use super::{Context, Lowerer, FIELD_TYPES, ITEM_TYPES};
+use super::{Lowerer, FIELD_TYPES, ITEM_TYPES};
 
 pub(super) fn check_name(l: &mut Lowerer, what: &str, name: &str, path: &[&str]) -> bool {
     if !is_identifier(name) {
@@ -37,35 +37,30 @@ pub(super) fn check_name(l: &mut Lowerer, what: &str, name: &str, path: &[&str])
     true
 }
 
-/// A `storage` value (top level, or a resource's with the top level's as `inherited`); the
-/// target's first storage when absent.
+/// A `storage` value (top level, or a resource's with the top level's as `inherited`); `None`
+/// when absent: the target's default, filled in after the target check.
 pub(super) fn lower_storage(
     l: &mut Lowerer,
     value: Option<&str>,
     at: &[&str],
     inherited: Option<&str>,
-    cx: &Context,
-) -> String {
-    let supported: Vec<&str> = cx.desc.storage.iter().map(String::as_str).collect();
-    let fallback = inherited
-        .or(supported.first().copied())
-        .unwrap_or("none")
-        .to_string();
+) -> Option<String> {
+    let fallback = inherited.map(str::to_string);
     let Some(v) = value else {
         return fallback;
     };
     if !STORAGES.contains(&v) {
         l.err(
             Diagnostic::new(format!("unknown storage `{v}`"), l.value(at))
-                .expected(one_of(&supported))
+                .expected(one_of(STORAGES))
                 .help_opt(
-                    did_you_mean(v, supported.iter().copied())
+                    did_you_mean(v, STORAGES.iter().copied())
                         .map(|s| format!("did you mean `{s}`?")),
                 ),
         );
         return fallback;
     }
-    v.to_string()
+    Some(v.to_string())
 }
 
 pub(super) fn lower_resource(
@@ -74,7 +69,7 @@ pub(super) fn lower_resource(
     r: &ResourceSpec,
     auth: &Auth,
     base_path: &str,
-    storage: &str,
+    storage: Option<&str>,
     ops: &mut Vec<Operation>,
 ) -> Option<Resource> {
     let rpath = ["resources", rname];
@@ -180,7 +175,7 @@ pub(super) fn lower_resource(
                 body_resource: matches!(kind, OpKind::Create | OpKind::Update)
                     .then(|| rname.to_string()),
                 summary,
-                storage: storage.to_string(),
+                storage: storage.map(str::to_string),
                 fields: fields.iter().map(|f: &Field| f.name.clone()).collect(),
             },
         );
@@ -192,7 +187,7 @@ pub(super) fn lower_resource(
     Some(Resource {
         name: names,
         fields,
-        storage: storage.to_string(),
+        storage: storage.map(str::to_string),
     })
 }
 

@@ -82,7 +82,7 @@ pub(super) fn lower_route(
         params,
         public,
         roles,
-        storage: "none".to_string(),
+        storage: Some("none".to_string()),
         fields: Vec::new(),
     })
 }

@@ -54,22 +54,38 @@ fn api_gateway_jwt_model_has_gateway_settings_and_no_jwt() {
 
 #[test]
 fn lowering_is_the_same_for_every_target_and_the_target_check_refuses() {
-    let spec = "name: a\nauth: { provider: netlify-identity }\nstorage: memory\nlimits: { body_bytes: 5000000 }\nresources: { index: {} }\n";
-    let (_, loaded) = crate::spec::load("s.yaml", spec.as_bytes()).unwrap();
+    // Lowering takes no target; `lower_for` adds only the target's default storage to its model.
+    let open = "name: a\nauth: { provider: none }\nresources: { movies: {} }\n";
+    let (_, open) = crate::spec::load("s.yaml", open.as_bytes()).unwrap();
+    let (lowered, errors) = super::lower(&open, "s.yaml");
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(lowered.resources[0].storage, None);
     let templates = Templates::builtin();
     let targets = templates.targets().unwrap();
-    let mut models = Vec::new();
     for (name, desc) in &targets {
         let cx = super::Context {
             spec_file: "s.yaml",
             target: name,
             desc,
         };
-        let (model, errors) = super::lower(&loaded, &cx);
-        assert!(errors.is_empty(), "{name}: {errors:?}");
-        models.push(serde_json::to_string(&model).unwrap());
+        let model = super::lower_for(&open, &cx).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let default = desc.storage.first().map_or("none", String::as_str);
+        assert_eq!(
+            model.resources[0].storage.as_deref(),
+            Some(default),
+            "{name}"
+        );
+        let mut expected = lowered.clone();
+        expected.resolve_storage(default);
+        assert_eq!(
+            serde_json::to_string(&model).unwrap(),
+            serde_json::to_string(&expected).unwrap(),
+            "{name}"
+        );
     }
-    assert!(models.windows(2).all(|w| w[0] == w[1]));
+    let spec = "name: a\nauth: { provider: netlify-identity }\nstorage: memory\nlimits: { body_bytes: 5000000 }\nresources: { index: {} }\n";
+    let (_, loaded) = crate::spec::load("s.yaml", spec.as_bytes()).unwrap();
+    assert!(super::lower(&loaded, "s.yaml").1.is_empty());
     let cx = super::Context {
         spec_file: "s.yaml",
         target: "vercel",
@@ -93,7 +109,7 @@ fn lowering_is_the_same_for_every_target_and_the_target_check_refuses() {
         target: "netlify",
         desc: &targets["netlify"],
     };
-    assert!(super::lower(&loaded, &netlify).1.is_empty());
+    assert!(super::lower(&loaded, "s.yaml").1.is_empty());
     assert_eq!(
         refused(&loaded, &netlify),
         ["route `index` gives the file name `index`, which the platform treats specially"]
