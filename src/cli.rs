@@ -7,14 +7,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
-use minijinja::context;
 
-use crate::plan::{self, Action, FileOp, Options};
+use crate::plan::{Action, Options};
 use crate::project::{read_templates, Project, SPEC_FILE};
 use crate::report::{conflict_hunks, plan_diff, step_lines, unified, Style};
-use crate::tree::RelPath;
-use crate::write::{apply, FsDisk};
-use crate::{generate, Error, Input, Templates, DEFAULT_TARGET};
+use crate::{Error, Templates};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -348,113 +345,12 @@ fn new(
     spec: Option<&Path>,
     templates: Option<&Path>,
 ) -> Result<u8, Error> {
-    if dir.exists()
-        && fs::read_dir(dir)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(true)
-    {
-        return Err(Error::Usage(format!(
-            "`{}` already exists and is not empty; choose a new folder, or run `scaffold generate` inside an existing project",
-            dir.display()
-        )));
-    }
-    let templates = read_templates(templates)?;
-    let spec_bytes = match spec {
-        Some(path) => fs::read(path)
-            .map_err(|e| Error::Usage(format!("cannot read spec `{}`: {e}", path.display())))?,
-        None => starter_spec(dir, target.unwrap_or(DEFAULT_TARGET), &templates)?.into_bytes(),
-    };
-    let spec_bytes = match target {
-        Some(t) => retarget(spec_bytes, t),
-        None => spec_bytes,
-    };
-    let generated = generate(&Input {
-        spec_file: SPEC_FILE,
-        spec: &spec_bytes,
-        target,
-        templates: &templates,
-    })?;
-    let gen = plan::Generated {
-        tree: &generated.tree,
-        target: &generated.target,
-        spec_file: SPEC_FILE,
-        spec: &spec_bytes,
-        templates: &templates.fingerprint(),
-    };
-    let mut plan = plan::plan(&gen, None, &FsDisk(dir), Options::default());
-    let spec_path = RelPath::new(SPEC_FILE).map_err(Error::Template)?;
-    plan.ops.push(FileOp::Write(spec_path, spec_bytes.clone()));
-    apply(dir, &plan.ops)
-        .map_err(|e| Error::Io(format!("cannot write `{}`: {e}", dir.display())))?;
-    print!("{}", step_lines(&plan, false));
+    let created = crate::project::create(dir, target, spec, read_templates(templates)?)?;
+    print!("{}", step_lines(&created.plan, false));
     println!("  created {SPEC_FILE}");
-    println!("{}", plan.summary());
-    println!("\nnext: cd {} && {}", dir.display(), generated.desc.next);
+    println!("{}", created.plan.summary());
+    println!("\nnext: cd {} && {}", dir.display(), created.next);
     Ok(0)
-}
-
-/// The spec with its `target:` set to `target` when it names another one, so that the project's
-/// spec says what `new --target` chose. Anything that does not load is left for `generate` to
-/// report.
-fn retarget(spec: Vec<u8>, target: &str) -> Vec<u8> {
-    let Ok((text, loaded)) = crate::spec::load(SPEC_FILE, &spec) else {
-        return spec;
-    };
-    let (Some(old), Some(pos)) = (
-        loaded.spec.target.as_deref(),
-        loaded.index.value(&["target"]),
-    ) else {
-        return spec;
-    };
-    if old == target {
-        return spec;
-    }
-    let mut lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let Some(line) = pos.line.checked_sub(1).and_then(|i| lines.get(i).copied()) else {
-        return spec;
-    };
-    let from = pos.col.saturating_sub(1).min(line.len());
-    let Some(at) = line.get(from..).and_then(|rest| rest.find(old)) else {
-        return spec;
-    };
-    let replaced = format!(
-        "{}{target}{}",
-        &line[..from + at],
-        &line[from + at + old.len()..]
-    );
-    lines[pos.line - 1] = &replaced;
-    lines.concat().into_bytes()
-}
-
-/// The starter spec, named after the project folder.
-fn starter_spec(dir: &Path, target: &str, templates: &Templates) -> Result<String, Error> {
-    let base = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| Error::Usage(format!("`{}` has no folder name", dir.display())))?;
-    let name = heck::ToKebabCase::to_kebab_case(base.as_str());
-    if !crate::naming::is_project_name(&name) {
-        return Err(Error::Usage(format!(
-            "cannot make a project name from folder `{base}`: expected lower-case letters, digits and `-`, starting with a letter"
-        )));
-    }
-    let source = templates
-        .get("_shared/starter.yaml")
-        .ok_or_else(|| Error::Template("missing template `_shared/starter.yaml`".into()))?;
-    let mut env = minijinja::Environment::new();
-    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    env.set_syntax(crate::render::syntax());
-    let targets = templates.targets()?;
-    let provider = targets
-        .get(target)
-        .and_then(|desc| desc.auth_providers.first())
-        .map(String::as_str)
-        .unwrap_or("none");
-    env.render_str(
-        source,
-        context! { name => name, target => target, provider => provider },
-    )
-    .map_err(|e| Error::Template(format!("template `_shared/starter.yaml`: {e:#}")))
 }
 
 fn regenerate(project: &Project, dry_run: bool, opts: Options) -> Result<u8, Error> {
@@ -494,12 +390,7 @@ fn regenerate(project: &Project, dry_run: bool, opts: Options) -> Result<u8, Err
         return Ok(1);
     }
     if !dry_run {
-        apply(&project.dir, &plan.ops).map_err(|e| {
-            Error::Io(format!(
-                "cannot write into `{}`: {e}; nothing was changed",
-                project.dir.display()
-            ))
-        })?;
+        project.write(&plan)?;
     }
     println!(
         "{}{}",

@@ -1,14 +1,18 @@
 //! A project on disk, read at the edge: its spec, its lock, and the plan of a run. Used by the
-//! commands that regenerate (`generate`), show (`diff`) and gate (`check`).
+//! commands that create (`new`: the starter spec, the spec's `target:`), regenerate (`generate`),
+//! show (`diff`) and gate (`check`).
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use minijinja::context;
+
 use crate::lock::{sha256, Lock, LOCK_FILE};
-use crate::plan::{self, Action, Options, Plan};
-use crate::write::FsDisk;
-use crate::{generate, Error, Input, Templates};
+use crate::plan::{self, Action, FileOp, Options, Plan};
+use crate::tree::RelPath;
+use crate::write::{apply, FsDisk};
+use crate::{generate, Error, Input, Templates, DEFAULT_TARGET};
 
 /// The name of the spec inside a project.
 pub const SPEC_FILE: &str = "scaffold.yaml";
@@ -90,6 +94,16 @@ impl Project {
             &FsDisk(&self.dir),
             opts,
         ))
+    }
+
+    /// Carries out a plan: every file op, or none (see `write::apply`).
+    pub fn write(&self, plan: &Plan) -> Result<(), Error> {
+        apply(&self.dir, &plan.ops).map_err(|e| {
+            Error::Io(format!(
+                "cannot write into `{}`: {e}; nothing was changed",
+                self.dir.display()
+            ))
+        })
     }
 
     /// Why the project is not up to date with its spec, one line per reason; empty when it is.
@@ -179,4 +193,93 @@ pub fn read_templates(dir: Option<&Path>) -> Result<Templates, Error> {
         ))
     })?;
     Ok(builtin.with_overrides(overrides))
+}
+
+/// What `scaffold new` made: the plan it wrote and the target's next step.
+pub struct Created {
+    pub plan: Plan,
+    /// The command to run next, from the target's data (e.g. `npm install && netlify dev`).
+    pub next: String,
+}
+
+/// `scaffold new`: a project in the empty (or absent) folder `dir`, from `spec` or the starter
+/// spec, its `target:` set to `target` when given. Writes the files, the spec and the lock.
+pub fn create(
+    dir: &Path,
+    target: Option<&str>,
+    spec: Option<&Path>,
+    templates: Templates,
+) -> Result<Created, Error> {
+    if dir.exists()
+        && fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        return Err(Error::Usage(format!(
+            "`{}` already exists and is not empty; choose a new folder, or run `scaffold generate` inside an existing project",
+            dir.display()
+        )));
+    }
+    let spec_bytes = match spec {
+        Some(path) => fs::read(path)
+            .map_err(|e| Error::Usage(format!("cannot read spec `{}`: {e}", path.display())))?,
+        None => starter_spec(dir, target.unwrap_or(DEFAULT_TARGET), &templates)?.into_bytes(),
+    };
+    let spec_bytes = match target {
+        Some(t) => crate::spec::retarget(SPEC_FILE, spec_bytes, t),
+        None => spec_bytes,
+    };
+    let generated = generate(&Input {
+        spec_file: SPEC_FILE,
+        spec: &spec_bytes,
+        target,
+        templates: &templates,
+    })?;
+    let gen = plan::Generated {
+        tree: &generated.tree,
+        target: &generated.target,
+        spec_file: SPEC_FILE,
+        spec: &spec_bytes,
+        templates: &templates.fingerprint(),
+    };
+    let mut plan = plan::plan(&gen, None, &FsDisk(dir), Options::default());
+    let spec_path = RelPath::new(SPEC_FILE).map_err(Error::Template)?;
+    plan.ops.push(FileOp::Write(spec_path, spec_bytes.clone()));
+    apply(dir, &plan.ops)
+        .map_err(|e| Error::Io(format!("cannot write `{}`: {e}", dir.display())))?;
+    Ok(Created {
+        plan,
+        next: generated.desc.next,
+    })
+}
+
+/// The starter spec, named after the project folder.
+fn starter_spec(dir: &Path, target: &str, templates: &Templates) -> Result<String, Error> {
+    let base = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| Error::Usage(format!("`{}` has no folder name", dir.display())))?;
+    let name = heck::ToKebabCase::to_kebab_case(base.as_str());
+    if !crate::naming::is_project_name(&name) {
+        return Err(Error::Usage(format!(
+            "cannot make a project name from folder `{base}`: expected lower-case letters, digits and `-`, starting with a letter"
+        )));
+    }
+    let source = templates
+        .get("_shared/starter.yaml")
+        .ok_or_else(|| Error::Template("missing template `_shared/starter.yaml`".into()))?;
+    let mut env = minijinja::Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    env.set_syntax(crate::render::syntax());
+    let targets = templates.targets()?;
+    let provider = targets
+        .get(target)
+        .and_then(|desc| desc.auth_providers.first())
+        .map(String::as_str)
+        .unwrap_or("none");
+    env.render_str(
+        source,
+        context! { name => name, target => target, provider => provider },
+    )
+    .map_err(|e| Error::Template(format!("template `_shared/starter.yaml`: {e:#}")))
 }

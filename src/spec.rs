@@ -391,3 +391,36 @@ pub(crate) fn fields_of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
     let _ = T::deserialize(Probe(&mut fields));
     fields
 }
+
+/// The spec with its `target:` set to `target` when it names another one, so that the project's
+/// spec says what `new --target` chose. Anything that does not load is left for `generate` to
+/// report.
+pub(crate) fn retarget(spec_file: &str, spec: Vec<u8>, target: &str) -> Vec<u8> {
+    let Ok((text, loaded)) = load(spec_file, &spec) else {
+        return spec;
+    };
+    let (Some(old), Some(pos)) = (
+        loaded.spec.target.as_deref(),
+        loaded.index.value(&["target"]),
+    ) else {
+        return spec;
+    };
+    if old == target {
+        return spec;
+    }
+    let mut lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let Some(line) = pos.line.checked_sub(1).and_then(|i| lines.get(i).copied()) else {
+        return spec;
+    };
+    let from = pos.col.saturating_sub(1).min(line.len());
+    let Some(at) = line.get(from..).and_then(|rest| rest.find(old)) else {
+        return spec;
+    };
+    let replaced = format!(
+        "{}{target}{}",
+        &line[..from + at],
+        &line[from + at + old.len()..]
+    );
+    lines[pos.line - 1] = &replaced;
+    lines.concat().into_bytes()
+}
