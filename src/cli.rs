@@ -23,6 +23,16 @@ use crate::{Error, Templates};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// How errors are printed on stderr: `human` (with carets), or `json` for editors and CI
+    /// (codes: docs/diagnostics.md)
+    #[arg(long, global = true, value_enum, default_value_t = ErrorFormat::Human)]
+    pub error_format: ErrorFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ErrorFormat {
+    Human,
+    Json,
 }
 
 /// Where the project and its inputs are.
@@ -187,9 +197,11 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
     match execute(cli.command) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprint!("{e}");
-            if !matches!(e, Error::Spec(_)) {
-                eprintln!();
+            match (cli.error_format, &e) {
+                (ErrorFormat::Json, Error::Spec(d)) => eprint!("{}", d.to_json()),
+                (ErrorFormat::Json, e) => eprintln!("{}", e.to_json()),
+                (ErrorFormat::Human, Error::Spec(d)) => eprint!("{d}"),
+                (ErrorFormat::Human, e) => eprintln!("{e}"),
             }
             ExitCode::from(e.exit_code())
         }

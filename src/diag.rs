@@ -4,6 +4,10 @@
 
 use std::fmt;
 
+mod codes;
+
+pub use codes::Code;
+
 /// A place in a source text: 1-based line, 1-based column (characters), and a length in characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Pos {
@@ -15,6 +19,8 @@ pub struct Pos {
 /// One problem in a user's input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Which kind of problem: stable across versions.
+    pub code: Code,
     /// What was wrong, lowercase, names in backticks.
     pub message: String,
     /// Where; `None` for problems of the file as a whole.
@@ -26,8 +32,9 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(message: impl Into<String>, pos: Option<Pos>) -> Self {
+    pub fn new(code: Code, message: impl Into<String>, pos: Option<Pos>) -> Self {
         Diagnostic {
+            code,
             message: message.into(),
             pos,
             expected: None,
@@ -98,7 +105,7 @@ impl Diagnostics {
                 .map(|e| escape(&format!("expected {e}")))
                 .unwrap_or_default();
             let help = d.help.as_deref().map(escape);
-            let mut message = Level::Error.title(&title);
+            let mut message = Level::Error.title(&title).id(d.code.as_str());
             if let Some((p, text, range)) = &snippet {
                 let mut ann = Level::Error.span(range.clone());
                 if !label.is_empty() {
@@ -200,6 +207,47 @@ fn line_range(source: &str, pos: Pos) -> Option<(String, std::ops::Range<usize>)
         end
     };
     Some((line.clone(), start..end))
+}
+
+/// One diagnostic as `--error-format json` prints it.
+#[derive(serde::Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'static str,
+    severity: &'static str,
+    file: &'a str,
+    /// 1-based line and column (characters), and the length in characters; absent for problems
+    /// of the whole file.
+    line: Option<usize>,
+    column: Option<usize>,
+    length: Option<usize>,
+    message: &'a str,
+    expected: Option<&'a str>,
+    help: Option<&'a str>,
+}
+
+impl Diagnostics {
+    /// Every diagnostic as one JSON document, `{"diagnostics": [...]}`, for editors and CI.
+    pub fn to_json(&self) -> String {
+        let items: Vec<JsonDiagnostic> = self
+            .items
+            .iter()
+            .map(|d| JsonDiagnostic {
+                code: d.code.as_str(),
+                severity: "error",
+                file: &self.file,
+                line: d.pos.map(|p| p.line),
+                column: d.pos.map(|p| p.col),
+                length: d.pos.map(|p| p.len),
+                message: &d.message,
+                expected: d.expected.as_deref(),
+                help: d.help.as_deref(),
+            })
+            .collect();
+        let mut out = serde_json::to_string_pretty(&serde_json::json!({ "diagnostics": items }))
+            .expect("diagnostics serialise");
+        out.push('\n');
+        out
+    }
 }
 
 impl fmt::Display for Diagnostics {

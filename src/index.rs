@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Parser, Span};
 
-use crate::diag::{Diagnostic, Pos};
+use crate::diag::{Code, Diagnostic, Pos};
 
 /// Positions of the nodes of one YAML document, by path.
 #[derive(Debug, Default)]
@@ -53,13 +53,18 @@ pub const MAX_DEPTH: usize = 32;
 
 fn too_many_nodes(span: &Span, aliases: bool) -> Diagnostic {
     if aliases {
-        Diagnostic::new("the spec's YAML aliases expand too far", Some(pos(span)))
-            .expected(format!(
-                "fewer than {MAX_EXPANDED_NODES} nodes once `*alias` references are expanded"
-            ))
-            .help("write the repeated parts out, or use fewer aliases; an alias bomb is refused")
+        Diagnostic::new(
+            Code::AliasExpansion,
+            "the spec's YAML aliases expand too far",
+            Some(pos(span)),
+        )
+        .expected(format!(
+            "fewer than {MAX_EXPANDED_NODES} nodes once `*alias` references are expanded"
+        ))
+        .help("write the repeated parts out, or use fewer aliases; an alias bomb is refused")
     } else {
         Diagnostic::new(
+            Code::TooManyValues,
             format!("the spec has more than {MAX_EXPANDED_NODES} YAML values"),
             Some(pos(span)),
         )
@@ -102,6 +107,7 @@ impl SpanIndex {
                     };
                     problems.push(
                         Diagnostic::new(
+                            Code::InvalidYaml,
                             format!("invalid YAML: {}", e.info()),
                             Some(Pos { line, col, len: 1 }),
                         )
@@ -124,7 +130,7 @@ impl SpanIndex {
                     documents += 1;
                     if documents > 1 {
                         problems.push(
-                            Diagnostic::new("the spec holds more than one YAML document", Some(pos(&span)))
+                            Diagnostic::new(Code::MultipleDocuments, "the spec holds more than one YAML document", Some(pos(&span)))
                                 .expected("a single document")
                                 .help("remove the `---` separator and everything after it, or split the file"),
                         );
@@ -152,6 +158,7 @@ impl SpanIndex {
                     if sizes.len() > MAX_DEPTH {
                         problems.push(
                             Diagnostic::new(
+                                Code::TooDeep,
                                 format!("the spec nests deeper than {MAX_DEPTH} levels"),
                                 Some(pos(&span)),
                             )
@@ -188,7 +195,7 @@ impl SpanIndex {
                         if let Some(seen) = keys.last_mut() {
                             if !seen.insert(name.clone()) {
                                 problems.push(
-                                    Diagnostic::new(format!("duplicate key `{name}`"), Some(pos(&span)))
+                                    Diagnostic::new(Code::DuplicateKey, format!("duplicate key `{name}`"), Some(pos(&span)))
                                         .expected("each key once in a mapping")
                                         .help("remove or rename one of the two; YAML would keep only the last"),
                                 );

@@ -46,6 +46,20 @@ pub enum Error {
 }
 
 impl Error {
+    /// An error other than a spec's as `--error-format json` prints it:
+    /// `{"error": {"kind": "usage", "message": "..."}}`.
+    pub fn to_json(&self) -> String {
+        let kind = match self {
+            Error::Spec(_) => "spec",
+            Error::Template(_) => "template",
+            Error::Io(_) => "io",
+            Error::Usage(_) => "usage",
+        };
+        let message = self.to_string();
+        let message = message.strip_prefix("error: ").unwrap_or(&message);
+        serde_json::json!({ "error": { "kind": kind, "message": message } }).to_string()
+    }
+
     /// 2 for what the user can fix in their input, 1 for everything else.
     pub fn exit_code(&self) -> u8 {
         match self {
@@ -119,6 +133,7 @@ pub fn model(input: &Input) -> Result<(model::Model, String, target::TargetDesc)
     if let Some(t) = spec_target.filter(|t| !targets.contains_key(*t)) {
         problems.push(
             diag::Diagnostic::new(
+                diag::Code::UnknownTarget,
                 format!("unknown target `{t}`"),
                 loaded.index.value(&["target"]),
             )

@@ -1,7 +1,7 @@
 //! Spec -> Model: every rule a spec must follow, checked in one pass that collects every problem,
 //! each at its position in the file.
 
-use crate::diag::{did_you_mean, one_of, Diagnostic, Pos};
+use crate::diag::{did_you_mean, one_of, Code, Diagnostic, Pos};
 use crate::index::SpanIndex;
 use crate::model::{Auth, Model};
 use crate::naming::{is_project_name, Names};
@@ -80,7 +80,7 @@ pub fn lower(loaded: &Loaded, spec_file: &str) -> (Model, Vec<Diagnostic>) {
     let name = match &spec.name {
         None => {
             l.err(
-                Diagnostic::new("missing key `name`", root)
+                Diagnostic::new(Code::MissingName, "missing key `name`", root)
                     .expected("`name: <project name>` at the top level")
                     .help("add e.g. `name: watchlist`"),
             );
@@ -89,11 +89,13 @@ pub fn lower(loaded: &Loaded, spec_file: &str) -> (Model, Vec<Diagnostic>) {
         Some(n) if !is_project_name(n) => {
             let fix = Names::new(n).kebab;
             l.err(
-                Diagnostic::new(format!("invalid project name `{n}`"), l.value(&["name"]))
-                    .expected(
-                        "at most 64 lower-case letters, digits and `-`, starting with a letter",
-                    )
-                    .help_opt(is_project_name(&fix).then(|| format!("use `{fix}`"))),
+                Diagnostic::new(
+                    Code::InvalidName,
+                    format!("invalid project name `{n}`"),
+                    l.value(&["name"]),
+                )
+                .expected("at most 64 lower-case letters, digits and `-`, starting with a letter")
+                .help_opt(is_project_name(&fix).then(|| format!("use `{fix}`"))),
             );
             String::new()
         }
@@ -136,7 +138,7 @@ pub fn lower(loaded: &Loaded, spec_file: &str) -> (Model, Vec<Diagnostic>) {
     }
     if spec.resources.is_empty() && spec.routes.is_empty() {
         l.err(
-            Diagnostic::new("the spec defines no operations", root)
+            Diagnostic::new(Code::NoOperations, "the spec defines no operations", root)
                 .expected("at least one entry under `resources` or `routes`")
                 .help("add e.g. `resources: { movies: { fields: { title: { type: string } } } }`"),
         );
@@ -174,7 +176,11 @@ fn unknown_keys(l: &mut Lowerer, paths: &[Vec<String>]) {
         } else {
             format!("in `{}`", parent.join("."))
         };
-        let mut d = Diagnostic::new(format!("unknown key `{key}` {place}"), l.key(&p));
+        let mut d = Diagnostic::new(
+            Code::UnknownKey,
+            format!("unknown key `{key}` {place}"),
+            l.key(&p),
+        );
         if !expected.is_empty() {
             d = d.expected(one_of(expected));
         }

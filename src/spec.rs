@@ -10,7 +10,7 @@ use std::fmt;
 use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::diag::{Code, Diagnostic, Diagnostics, Pos};
 use crate::index::SpanIndex;
 
 #[derive(Debug, Default, Deserialize)]
@@ -174,6 +174,7 @@ fn odd_characters(text: &str) -> Vec<Diagnostic> {
             };
             out.push(
                 Diagnostic::new(
+                    Code::OddCharacter,
                     format!("character U+{:04X} in the spec: {what}", c as u32),
                     Some(Pos {
                         line: i + 1,
@@ -197,11 +198,15 @@ fn odd_characters(text: &str) -> Vec<Diagnostic> {
 pub fn load(file: &str, bytes: &[u8]) -> Result<(String, Loaded), Diagnostics> {
     let fail = |text: &str, d: Diagnostic| Diagnostics::new(file, text, vec![d]);
     if bytes.len() > MAX_SPEC_BYTES {
-        let d = Diagnostic::new(format!("the spec is {} bytes", bytes.len()), None)
-            .expected(format!(
-                "at most {MAX_SPEC_BYTES} bytes (a spec of 1,000 operations is about 60 KB)"
-            ))
-            .help("split the API, or remove what is not part of the spec");
+        let d = Diagnostic::new(
+            Code::TooLarge,
+            format!("the spec is {} bytes", bytes.len()),
+            None,
+        )
+        .expected(format!(
+            "at most {MAX_SPEC_BYTES} bytes (a spec of 1,000 operations is about 60 KB)"
+        ))
+        .help("split the API, or remove what is not part of the spec");
         return Err(fail("", d));
     }
     let text = match std::str::from_utf8(bytes) {
@@ -212,6 +217,7 @@ pub fn load(file: &str, bytes: &[u8]) -> Result<(String, Loaded), Diagnostics> {
             let line = good.matches('\n').count() + 1;
             let col = good.rsplit('\n').next().unwrap_or("").chars().count() + 1;
             let d = Diagnostic::new(
+                Code::NotUtf8,
                 format!(
                     "the spec is not valid UTF-8 (byte {} is not)",
                     e.valid_up_to()
@@ -236,7 +242,7 @@ pub fn load(file: &str, bytes: &[u8]) -> Result<(String, Loaded), Diagnostics> {
         .map(str::trim)
         .any(|l| !l.is_empty() && !l.starts_with('#') && l != "---" && l != "...");
     if !has_content {
-        let d = Diagnostic::new("the spec is empty", None)
+        let d = Diagnostic::new(Code::Empty, "the spec is empty", None)
             .expected("a YAML mapping with at least `name`, `auth` and `resources`")
             .help("start from the example in `scaffold new --help`, or run `scaffold new DIR` for a starter spec");
         return Err(fail(&text, d));
@@ -294,9 +300,13 @@ fn serde_error(e: &serde_yaml::Error) -> Diagnostic {
         None => raw.clone(),
     };
     if msg.contains("repetition limit exceeded") || msg.contains("recursion limit exceeded") {
-        return Diagnostic::new("the spec's YAML aliases expand too far", pos)
-            .expected("a spec without deeply nested `*alias` references")
-            .help("write the repeated parts out, or use fewer aliases; an alias bomb is refused");
+        return Diagnostic::new(
+            Code::AliasExpansion,
+            "the spec's YAML aliases expand too far",
+            pos,
+        )
+        .expected("a spec without deeply nested `*alias` references")
+        .help("write the repeated parts out, or use fewer aliases; an alias bomb is refused");
     }
     let (what, path) = match msg.split_once(": ") {
         Some((p, m)) if !p.contains(' ') => (m.to_string(), Some(p.to_string())),
@@ -305,16 +315,21 @@ fn serde_error(e: &serde_yaml::Error) -> Diagnostic {
     let what = plain_types(&what);
     let Some(path) = path else {
         if what.contains("expected a mapping") {
-            return Diagnostic::new(format!("the spec is not a mapping ({what})"), pos)
-                .expected("a YAML mapping with `name`, `auth` and `resources` keys")
-                .help("see `scaffold new --help` for an example spec");
+            return Diagnostic::new(
+                Code::NotMapping,
+                format!("the spec is not a mapping ({what})"),
+                pos,
+            )
+            .expected("a YAML mapping with `name`, `auth` and `resources` keys")
+            .help("see `scaffold new --help` for an example spec");
         }
-        return Diagnostic::new(what, pos)
+        return Diagnostic::new(Code::Shape, what, pos)
             .expected("a YAML 1.2 document in the shape of a spec")
             .help("fix the value at this place; see the example spec");
     };
     let message = format!("`{path}`: {what}");
-    Diagnostic::new(message, pos).help("fix the value's type at this place; see the example spec")
+    Diagnostic::new(Code::WrongType, message, pos)
+        .help("fix the value's type at this place; see the example spec")
 }
 
 /// serde's Rust type names in a user's words.

@@ -895,11 +895,21 @@ fn control_chars(s: &str) -> Vec<String> {
     seen
 }
 
+/// A report line's title after `error: ` or `error[S123]: ` (a spec problem's code).
+fn title(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix("error")?;
+    if let Some(t) = rest.strip_prefix(": ") {
+        return Some(t);
+    }
+    let (code, t) = rest.strip_prefix("[S")?.split_once("]: ")?;
+    (code.len() == 3 && code.chars().all(|c| c.is_ascii_digit())).then_some(t)
+}
+
 /// The diagnostics of a report: each `error: ...` block but the closing count.
 fn blocks(stderr: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for line in stderr.lines() {
-        if line.starts_with("error: ") {
+        if title(line).is_some() {
             out.push(String::new());
         }
         if let Some(b) = out.last_mut() {
@@ -984,8 +994,14 @@ fn run_case(case: &Case, cmd: Cmd, template: &Path) -> (Vec<String>, Duration) {
         if !run.stdout.is_empty() {
             fail.push(format!("printed on stdout: {}", excerpt(&run.stdout)));
         }
-        if !err.starts_with("error: ") {
-            fail.push("stderr does not start with `error: `".to_string());
+        if title(err).is_none() {
+            fail.push("stderr does not start with `error: ` or `error[S...]: `".to_string());
+        }
+        if blocks(err)
+            .iter()
+            .any(|b| position(b, &label).is_some() && !b.starts_with("error[S"))
+        {
+            fail.push("a located problem without its code (`error[S...]`)".to_string());
         }
         if !err.contains(&format!("{label}:")) {
             fail.push(format!("the report does not name the spec as `{label}:`"));
@@ -1047,7 +1063,7 @@ fn run_case(case: &Case, cmd: Cmd, template: &Path) -> (Vec<String>, Duration) {
 /// `LINE:COL` of a diagnostic block titled `error: <label>:LINE:COL: ...`.
 fn position(block: &str, label: &str) -> Option<(usize, usize)> {
     let title = block.lines().next()?;
-    let rest = title.strip_prefix("error: ")?.strip_prefix(label)?;
+    let rest = self::title(title)?.strip_prefix(label)?;
     let mut parts = rest.strip_prefix(':')?.splitn(3, ':');
     let line = parts.next()?.parse().ok()?;
     let col = parts.next()?.parse().ok()?;

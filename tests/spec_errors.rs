@@ -27,7 +27,7 @@ fn invalid_specs() {
 #[test]
 fn invalid_utf8() {
     insta::assert_snapshot!(report(b"name: caf\xe9\nauth: { provider: none }\n"), @r"
-    error: scaffold.yaml:1:10: the spec is not valid UTF-8 (byte 9 is not)
+    error[S002]: scaffold.yaml:1:10: the spec is not valid UTF-8 (byte 9 is not)
       |
     1 | name: caf�
       |          ^ expected UTF-8 text
@@ -43,7 +43,7 @@ fn empty_and_comment_only_files() {
     for text in ["", "   \n", "# only a comment\n---\n"] {
         let r = report(text.as_bytes());
         assert!(
-            r.starts_with("error: scaffold.yaml: the spec is empty"),
+            r.starts_with("error[S010]: scaffold.yaml: the spec is empty"),
             "{r}"
         );
     }
@@ -83,7 +83,7 @@ fn every_problem_is_reported_at_once() {
     );
     let count = r
         .lines()
-        .filter(|l| l.starts_with("error: scaffold.yaml:"))
+        .filter(|l| l.starts_with("error[S") && l.contains("]: scaffold.yaml:"))
         .count();
     assert!(count >= 10, "{r}");
     assert!(

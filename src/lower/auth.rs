@@ -1,7 +1,7 @@
 //! `auth`: the provider and its settings (JWT issuer, audience, keys, algorithms, roles claim,
 //! clock skew), and each operation's access (public or signed in, roles).
 
-use crate::diag::{did_you_mean, one_of, Diagnostic, Pos};
+use crate::diag::{did_you_mean, one_of, Code, Diagnostic, Pos};
 use crate::model::{
     Auth, Gateway, Jwt, Setting, DEFAULT_CLOCK_SKEW_SECONDS, DEFAULT_JWT_ALGORITHM,
     DEFAULT_ROLES_CLAIM, JWT_ALGORITHMS, MAX_CLOCK_SKEW_SECONDS,
@@ -27,7 +27,7 @@ pub(super) fn lower_auth(
             } else {
                 root
             };
-            l.err(Diagnostic::new("missing `auth.provider`", pos)
+            l.err(Diagnostic::new(Code::MissingProvider, "missing `auth.provider`", pos)
                 .expected(one_of(AUTH_PROVIDERS))
                 .help("add `auth: { provider: netlify-identity }`, or `provider: none` for an API without users"));
             return None;
@@ -35,6 +35,7 @@ pub(super) fn lower_auth(
         Some(p) if !AUTH_PROVIDERS.contains(&p) => {
             l.err(
                 Diagnostic::new(
+                    Code::UnknownProvider,
                     format!("unknown auth provider `{p}`"),
                     l.value(&["auth", "provider"]),
                 )
@@ -82,7 +83,7 @@ fn lower_jwt(l: &mut Lowerer, auth: Option<&AuthSpec>, provider: &str) -> Option
         for (key, set) in &given {
             if *set && !GATEWAY_SETTINGS.contains(key) {
                 l.err(
-                    Diagnostic::new(
+                    Diagnostic::new(Code::GatewaySetting,
                         format!("`auth.{key}` does not apply to `provider: api-gateway-jwt`"),
                         l.key(&["auth", key]),
                     )
@@ -96,6 +97,7 @@ fn lower_jwt(l: &mut Lowerer, auth: Option<&AuthSpec>, provider: &str) -> Option
             if set && !provider.is_empty() {
                 l.err(
                     Diagnostic::new(
+                        Code::JwtOnlySetting,
                         format!("`auth.{key}` applies only to `provider: jwt`"),
                         l.key(&["auth", key]),
                     )
@@ -114,6 +116,7 @@ fn lower_jwt(l: &mut Lowerer, auth: Option<&AuthSpec>, provider: &str) -> Option
         let Some(v) = value else {
             l.err(
                 Diagnostic::new(
+                    Code::MissingSetting,
                     format!("`provider: {provider}` needs `auth.{key}`"),
                     l.key(&["auth"]),
                 )
@@ -140,7 +143,7 @@ fn lower_jwt(l: &mut Lowerer, auth: Option<&AuthSpec>, provider: &str) -> Option
                 && !name.starts_with(|c: char| c.is_ascii_digit());
             if !ok {
                 l.err(
-                    Diagnostic::new(format!("invalid environment variable name `{name}`"), l.value(&["auth", key]))
+                    Diagnostic::new(Code::InvalidEnvName, format!("invalid environment variable name `{name}`"), l.value(&["auth", key]))
                         .expected("`env:` followed by upper-case letters, digits and `_`, e.g. `env:JWT_ISSUER`"),
                 );
             }
@@ -169,6 +172,7 @@ fn lower_jwt(l: &mut Lowerer, auth: Option<&AuthSpec>, provider: &str) -> Option
             };
             l.err(
                 Diagnostic::new(
+                    Code::InvalidSetting,
                     format!("invalid `auth.{key}` `{v}`"),
                     l.value(&["auth", key]),
                 )
@@ -209,6 +213,7 @@ fn lower_jwt(l: &mut Lowerer, auth: Option<&AuthSpec>, provider: &str) -> Option
             };
             l.err(
                 Diagnostic::new(
+                    Code::RefusedAlgorithm,
                     format!("algorithm `{alg}` is not accepted"),
                     l.value(&["auth", "algorithms", &i]),
                 )
@@ -217,6 +222,7 @@ fn lower_jwt(l: &mut Lowerer, auth: Option<&AuthSpec>, provider: &str) -> Option
             );
         } else if algorithms.contains(alg) {
             l.err(Diagnostic::new(
+                Code::AlgorithmTwice,
                 format!("algorithm `{alg}` is listed twice"),
                 l.value(&["auth", "algorithms", &i]),
             ));
@@ -227,6 +233,7 @@ fn lower_jwt(l: &mut Lowerer, auth: Option<&AuthSpec>, provider: &str) -> Option
     if a.algorithms.as_ref().is_some_and(Vec::is_empty) {
         l.err(
             Diagnostic::new(
+                Code::NoAlgorithms,
                 "`auth.algorithms` is empty",
                 l.value(&["auth", "algorithms"]),
             )
@@ -258,7 +265,7 @@ fn lower_jwt(l: &mut Lowerer, auth: Option<&AuthSpec>, provider: &str) -> Option
         })
     {
         l.err(
-            Diagnostic::new(
+            Diagnostic::new(Code::InvalidRolesClaim,
                 format!("invalid `auth.roles_claim` `{claim}`"),
                 l.value(&["auth", "roles_claim"]),
             )
@@ -270,7 +277,7 @@ fn lower_jwt(l: &mut Lowerer, auth: Option<&AuthSpec>, provider: &str) -> Option
     let clock_skew_seconds = a.clock_skew_seconds.unwrap_or(DEFAULT_CLOCK_SKEW_SECONDS);
     if clock_skew_seconds > MAX_CLOCK_SKEW_SECONDS {
         l.err(
-            Diagnostic::new(
+            Diagnostic::new(Code::ClockSkew,
                 format!("`auth.clock_skew_seconds` is {clock_skew_seconds}"),
                 l.value(&["auth", "clock_skew_seconds"]),
             )
@@ -305,6 +312,7 @@ pub(super) fn lower_access(
             if provider.is_none() {
                 l.err(
                     Diagnostic::new(
+                        Code::AuthWithoutProvider,
                         "this operation requires auth, but `auth.provider` is `none`",
                         l.value(&auth_path),
                     )
@@ -317,6 +325,7 @@ pub(super) fn lower_access(
         Some(other) => {
             l.err(
                 Diagnostic::new(
+                    Code::InvalidAccess,
                     format!("invalid `auth` value `{other}`"),
                     l.value(&auth_path),
                 )
@@ -341,6 +350,7 @@ pub(super) fn lower_access(
             };
             l.err(
                 Diagnostic::new(
+                    Code::RolesOnPublic,
                     format!("roles on a public operation: {why}"),
                     l.key(&roles_path),
                 )
@@ -359,14 +369,22 @@ pub(super) fn lower_access(
             rp.push(&i);
             if !ok {
                 l.err(
-                    Diagnostic::new(format!("invalid role `{role}`"), l.value(&rp))
-                        .expected("letters, digits, `-` and `_`"),
+                    Diagnostic::new(
+                        Code::InvalidRole,
+                        format!("invalid role `{role}`"),
+                        l.value(&rp),
+                    )
+                    .expected("letters, digits, `-` and `_`"),
                 );
             } else if out.contains(role) {
                 l.err(
-                    Diagnostic::new(format!("role `{role}` is listed twice"), l.value(&rp))
-                        .expected("each role once")
-                        .help("remove the repeat"),
+                    Diagnostic::new(
+                        Code::RoleTwice,
+                        format!("role `{role}` is listed twice"),
+                        l.value(&rp),
+                    )
+                    .expected("each role once")
+                    .help("remove the repeat"),
                 );
             } else {
                 out.push(role.clone());

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::model::{Method, Operation, Route, RouteMethod, Segment};
 
 use super::routes::op_pos;
@@ -50,6 +50,7 @@ pub(super) fn build_routes(l: &mut Lowerer, ops: &[Operation]) -> Vec<Route> {
             let here = op_pos(l.ix, op);
             l.err(
                 Diagnostic::new(
+                    Code::AmbiguousPath,
                     format!(
                         "path `{}` matches the same requests as `{}`",
                         op.path, entry.0
@@ -65,6 +66,7 @@ pub(super) fn build_routes(l: &mut Lowerer, ops: &[Operation]) -> Vec<Route> {
             let here = op_pos(l.ix, op);
             l.err(
                 Diagnostic::new(
+                    Code::DuplicateRoute,
                     format!(
                         "duplicate route `{} {}`: `{}` and `{}`",
                         op.method, op.path, first.name.spec, op.name.spec

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diag::{one_of, Diagnostic};
+use crate::diag::{one_of, Code, Diagnostic};
 use crate::model::{
     Cors, Header, Limits, CORS_ALLOW_HEADERS, DEFAULT_BODY_BYTES, DEFAULT_CORS_MAX_AGE_SECONDS,
     MAX_BODY_BYTES, MAX_CORS_MAX_AGE_SECONDS, MAX_HEADER_NAME_CHARS, MAX_HEADER_VALUE_CHARS,
@@ -25,7 +25,7 @@ pub(super) fn lower_base_path(l: &mut Lowerer, spec: &Spec) -> String {
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         });
     if !ok || bp.starts_with("/.netlify") {
-        l.err(Diagnostic::new(format!("invalid `base_path` `{bp}`"), l.value(&["base_path"]))
+        l.err(Diagnostic::new(Code::InvalidBasePath, format!("invalid `base_path` `{bp}`"), l.value(&["base_path"]))
             .expected("a path like `/api` or `/v1/api`: lower-case letters, digits and `-` between slashes, no trailing slash")
             .help("use `/api`, the default"));
     }
@@ -44,7 +44,7 @@ pub(super) fn lower_cors(l: &mut Lowerer, cors: Option<&CorsSpec>) -> Cors {
     let origins = c.origins.clone().unwrap_or_default();
     if origins.is_empty() {
         l.err(
-            Diagnostic::new("`cors` lists no origins", l.key(&["cors"]))
+            Diagnostic::new(Code::NoOrigins, "`cors` lists no origins", l.key(&["cors"]))
                 .expected("`origins:` a list of exact origins, e.g. `[https://app.example.com]`")
                 .help("remove `cors` for a same-origin API (no `Access-Control-*` headers at all)"),
         );
@@ -54,14 +54,18 @@ pub(super) fn lower_cors(l: &mut Lowerer, cors: Option<&CorsSpec>) -> Cors {
         let at = l.value(&["cors", "origins", &i]);
         if let Some(why) = origin_problem(origin) {
             l.err(
-                Diagnostic::new(format!("invalid CORS origin `{origin}`: {why}"), at)
+                Diagnostic::new(Code::InvalidOrigin, format!("invalid CORS origin `{origin}`: {why}"), at)
                     .expected("an exact origin: `https://` or `http://`, a host, an optional port; no path, no wildcard")
                     .help("list each origin that may call the API, e.g. `https://app.example.com`"),
             );
         } else if out.origins.contains(origin) {
             l.err(
-                Diagnostic::new(format!("origin `{origin}` is listed twice"), at)
-                    .help("remove the repeat"),
+                Diagnostic::new(
+                    Code::OriginTwice,
+                    format!("origin `{origin}` is listed twice"),
+                    at,
+                )
+                .help("remove the repeat"),
             );
         } else {
             out.origins.push(origin.clone());
@@ -74,6 +78,7 @@ pub(super) fn lower_cors(l: &mut Lowerer, cors: Option<&CorsSpec>) -> Cors {
     if out.max_age_seconds > MAX_CORS_MAX_AGE_SECONDS {
         l.err(
             Diagnostic::new(
+                Code::CorsMaxAge,
                 "`cors.max_age_seconds` is over a day",
                 l.value(&["cors", "max_age_seconds"]),
             )
@@ -133,6 +138,7 @@ pub(super) fn lower_limits(l: &mut Lowerer, spec: &Spec) -> Limits {
     if body_bytes == 0 || body_bytes > MAX_BODY_BYTES {
         l.err(
             Diagnostic::new(
+                Code::BodyLimit,
                 format!("`limits.body_bytes` is {body_bytes}"),
                 l.value(&["limits", "body_bytes"]),
             )
@@ -158,9 +164,13 @@ pub(super) fn lower_headers(l: &mut Lowerer, spec: &Spec) -> Vec<Header> {
         let token = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         if !token {
             l.err(
-                Diagnostic::new(format!("invalid header name `{name}`"), l.key(&path))
-                    .expected("letters, digits and `-`")
-                    .help("e.g. `X-Robots-Tag`"),
+                Diagnostic::new(
+                    Code::InvalidHeaderName,
+                    format!("invalid header name `{name}`"),
+                    l.key(&path),
+                )
+                .expected("letters, digits and `-`")
+                .help("e.g. `X-Robots-Tag`"),
             );
             continue;
         }
@@ -168,6 +178,7 @@ pub(super) fn lower_headers(l: &mut Lowerer, spec: &Spec) -> Vec<Header> {
         if let Some(first) = seen.insert(lower.clone(), name) {
             l.err(
                 Diagnostic::new(
+                    Code::HeaderTwice,
                     format!("header `{name}` is set twice (also as `{first}`)"),
                     l.key(&path),
                 )
@@ -185,6 +196,7 @@ pub(super) fn lower_headers(l: &mut Lowerer, spec: &Spec) -> Vec<Header> {
         {
             l.err(
                 Diagnostic::new(
+                    Code::ManagedHeader,
                     format!("header `{name}` is set by the dispatcher"),
                     l.key(&path),
                 )
@@ -200,6 +212,7 @@ pub(super) fn lower_headers(l: &mut Lowerer, spec: &Spec) -> Vec<Header> {
         if lower == "server" || lower == "x-powered-by" {
             l.err(
                 Diagnostic::new(
+                    Code::ServerHeader,
                     format!("header `{name}` advertises the server's software"),
                     l.key(&path),
                 )
@@ -215,6 +228,7 @@ pub(super) fn lower_headers(l: &mut Lowerer, spec: &Spec) -> Vec<Header> {
             if headers.len() == before {
                 l.err(
                     Diagnostic::new(
+                        Code::NotSharedHeader,
                         format!("header `{name}` is not a shared header, so it cannot be removed"),
                         l.value(&path),
                     )
@@ -239,14 +253,14 @@ pub(super) fn lower_headers(l: &mut Lowerer, spec: &Spec) -> Vec<Header> {
             || value.trim().is_empty()
         {
             l.err(
-                Diagnostic::new(format!("invalid value for header `{name}`"), l.value(&path))
+                Diagnostic::new(Code::InvalidHeaderValue, format!("invalid value for header `{name}`"), l.value(&path))
                     .expected("a non-empty value of printable ASCII on one line, or `null` to remove the header"),
             );
             continue;
         }
         if value.len() > MAX_HEADER_VALUE_CHARS || name.len() > MAX_HEADER_NAME_CHARS {
             l.err(
-                Diagnostic::new(
+                Diagnostic::new(Code::HeaderTooLong,
                     format!(
                         "header `{}` is too long",
                         name.chars().take(40).collect::<String>()
@@ -260,6 +274,7 @@ pub(super) fn lower_headers(l: &mut Lowerer, spec: &Spec) -> Vec<Header> {
         if lower == "x-xss-protection" && value.trim() != "0" {
             l.err(
                 Diagnostic::new(
+                    Code::XssProtection,
                     "`X-XSS-Protection` other than `0` re-enables a filter that leaks data",
                     l.value(&path),
                 )

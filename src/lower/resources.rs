@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diag::{did_you_mean, one_of, Diagnostic};
+use crate::diag::{did_you_mean, one_of, Code, Diagnostic};
 use crate::model::{Auth, Field, FieldType, OpKind, Operation, Resource, CRUD, STORAGES};
 use crate::naming::{is_identifier, is_js_reserved, Names, PROTO_KEYS};
 use crate::spec::{FieldSpec, OperationSpec, Operations, ResourceSpec};
@@ -14,11 +14,15 @@ pub(super) fn check_name(l: &mut Lowerer, what: &str, name: &str, path: &[&str])
     if !is_identifier(name) {
         let fix = Names::new(name).snake;
         l.err(
-            Diagnostic::new(format!("invalid {what} name `{name}`"), l.key(path))
-                .expected(
-                    "an identifier of at most 64 characters: a letter, then letters, digits or `_`",
-                )
-                .help_opt(is_identifier(&fix).then(|| format!("use `{fix}`"))),
+            Diagnostic::new(
+                Code::InvalidIdentifier,
+                format!("invalid {what} name `{name}`"),
+                l.key(path),
+            )
+            .expected(
+                "an identifier of at most 64 characters: a letter, then letters, digits or `_`",
+            )
+            .help_opt(is_identifier(&fix).then(|| format!("use `{fix}`"))),
         );
         return false;
     }
@@ -26,6 +30,7 @@ pub(super) fn check_name(l: &mut Lowerer, what: &str, name: &str, path: &[&str])
     if is_js_reserved(name) || is_js_reserved(&camel) {
         l.err(
             Diagnostic::new(
+                Code::ReservedWord,
                 format!("{what} name `{name}` is a reserved word in JavaScript"),
                 l.key(path),
             )
@@ -51,12 +56,15 @@ pub(super) fn lower_storage(
     };
     if !STORAGES.contains(&v) {
         l.err(
-            Diagnostic::new(format!("unknown storage `{v}`"), l.value(at))
-                .expected(one_of(STORAGES))
-                .help_opt(
-                    did_you_mean(v, STORAGES.iter().copied())
-                        .map(|s| format!("did you mean `{s}`?")),
-                ),
+            Diagnostic::new(
+                Code::UnknownStorage,
+                format!("unknown storage `{v}`"),
+                l.value(at),
+            )
+            .expected(one_of(STORAGES))
+            .help_opt(
+                did_you_mean(v, STORAGES.iter().copied()).map(|s| format!("did you mean `{s}`?")),
+            ),
         );
         return fallback;
     }
@@ -114,20 +122,28 @@ pub(super) fn lower_resource(
         let p: Vec<&str> = path.iter().map(String::as_str).collect();
         let Some(slot) = crud_names.iter().position(|c| *c == op) else {
             l.err(
-                Diagnostic::new(format!("unknown operation `{op}`"), l.key(&p))
-                    .expected(one_of(&crud_names))
-                    .help(match did_you_mean(&op, crud_names.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => "custom operations go under `routes`".to_string(),
-                    }),
+                Diagnostic::new(
+                    Code::UnknownOperation,
+                    format!("unknown operation `{op}`"),
+                    l.key(&p),
+                )
+                .expected(one_of(&crud_names))
+                .help(match did_you_mean(&op, crud_names.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "custom operations go under `routes`".to_string(),
+                }),
             );
             continue;
         };
         if chosen.contains_key(&slot) {
             l.err(
-                Diagnostic::new(format!("operation `{op}` is listed twice"), l.key(&p))
-                    .expected("each operation once")
-                    .help("remove the repeat"),
+                Diagnostic::new(
+                    Code::OperationTwice,
+                    format!("operation `{op}` is listed twice"),
+                    l.key(&p),
+                )
+                .expected("each operation once")
+                .help("remove the repeat"),
             );
             continue;
         }
@@ -197,14 +213,23 @@ fn lower_field(l: &mut Lowerer, rname: &str, fname: &str, f: &FieldSpec) -> Opti
     let mut ok = true;
     if PROTO_KEYS.contains(&fname) {
         l.err(
-            Diagnostic::new(format!("field name `{fname}` is not allowed"), l.key(&path))
-                .expected("a name other than `__proto__`, `constructor` or `prototype`")
-                .help("these keys reach `Object.prototype` in JavaScript; rename the field"),
+            Diagnostic::new(
+                Code::ForbiddenFieldName,
+                format!("field name `{fname}` is not allowed"),
+                l.key(&path),
+            )
+            .expected("a name other than `__proto__`, `constructor` or `prototype`")
+            .help("these keys reach `Object.prototype` in JavaScript; rename the field"),
         );
         ok = false;
     } else if !is_identifier(fname) {
         l.err(
-            Diagnostic::new(format!("invalid field name `{fname}`"), l.key(&path)).expected(
+            Diagnostic::new(
+                Code::InvalidFieldName,
+                format!("invalid field name `{fname}`"),
+                l.key(&path),
+            )
+            .expected(
                 "an identifier of at most 64 characters: a letter, then letters, digits or `_`",
             ),
         );
@@ -213,20 +238,28 @@ fn lower_field(l: &mut Lowerer, rname: &str, fname: &str, f: &FieldSpec) -> Opti
     let ty = match f.ty.as_deref() {
         None => {
             l.err(
-                Diagnostic::new(format!("field `{fname}` has no `type`"), l.key(&path))
-                    .expected(one_of(FIELD_TYPES))
-                    .help("add e.g. `type: string`"),
+                Diagnostic::new(
+                    Code::MissingFieldType,
+                    format!("field `{fname}` has no `type`"),
+                    l.key(&path),
+                )
+                .expected(one_of(FIELD_TYPES))
+                .help("add e.g. `type: string`"),
             );
             return None;
         }
         Some(t) if !FIELD_TYPES.contains(&t) => {
             l.err(
-                Diagnostic::new(format!("unknown field type `{t}`"), l.value(&at("type")))
-                    .expected(one_of(FIELD_TYPES))
-                    .help_opt(
-                        did_you_mean(t, FIELD_TYPES.iter().copied())
-                            .map(|s| format!("did you mean `{s}`?")),
-                    ),
+                Diagnostic::new(
+                    Code::UnknownFieldType,
+                    format!("unknown field type `{t}`"),
+                    l.value(&at("type")),
+                )
+                .expected(one_of(FIELD_TYPES))
+                .help_opt(
+                    did_you_mean(t, FIELD_TYPES.iter().copied())
+                        .map(|s| format!("did you mean `{s}`?")),
+                ),
             );
             return None;
         }
@@ -236,6 +269,7 @@ fn lower_field(l: &mut Lowerer, rname: &str, fname: &str, f: &FieldSpec) -> Opti
         if set {
             l.err(
                 Diagnostic::new(
+                    Code::RuleNotForType,
                     format!("`{key}` does not apply to a field of type `{ty}`"),
                     l.key(&at(key)),
                 )
@@ -286,6 +320,7 @@ fn lower_field(l: &mut Lowerer, rname: &str, fname: &str, f: &FieldSpec) -> Opti
         match f.items.as_deref() {
             None => l.err(
                 Diagnostic::new(
+                    Code::MissingItems,
                     format!("array field `{fname}` has no `items`"),
                     l.key(&path),
                 )
@@ -293,12 +328,16 @@ fn lower_field(l: &mut Lowerer, rname: &str, fname: &str, f: &FieldSpec) -> Opti
                 .help("add e.g. `items: string`"),
             ),
             Some(t) if !ITEM_TYPES.contains(&t) => l.err(
-                Diagnostic::new(format!("unknown item type `{t}`"), l.value(&at("items")))
-                    .expected(one_of(ITEM_TYPES))
-                    .help_opt(
-                        did_you_mean(t, ITEM_TYPES.iter().copied())
-                            .map(|s| format!("did you mean `{s}`?")),
-                    ),
+                Diagnostic::new(
+                    Code::UnknownItemType,
+                    format!("unknown item type `{t}`"),
+                    l.value(&at("items")),
+                )
+                .expected(one_of(ITEM_TYPES))
+                .help_opt(
+                    did_you_mean(t, ITEM_TYPES.iter().copied())
+                        .map(|s| format!("did you mean `{s}`?")),
+                ),
             ),
             Some(_) => {}
         }
@@ -307,6 +346,7 @@ fn lower_field(l: &mut Lowerer, rname: &str, fname: &str, f: &FieldSpec) -> Opti
         if v.is_some_and(|v| !v.is_finite()) {
             l.err(
                 Diagnostic::new(
+                    Code::NotFinite,
                     format!("`{key}` of field `{fname}` is not a finite number"),
                     l.value(&at(key)),
                 )
@@ -321,6 +361,7 @@ fn lower_field(l: &mut Lowerer, rname: &str, fname: &str, f: &FieldSpec) -> Opti
                 if v.fract() != 0.0 || v.abs() > 9_007_199_254_740_991.0 {
                     l.err(
                         Diagnostic::new(
+                            Code::UnsafeInteger,
                             format!("`{key}` of integer field `{fname}` is not a safe integer"),
                             l.value(&at(key)),
                         )
@@ -350,6 +391,7 @@ fn lower_field(l: &mut Lowerer, rname: &str, fname: &str, f: &FieldSpec) -> Opti
             if lo > hi {
                 l.err(
                     Diagnostic::new(
+                        Code::BoundsReversed,
                         format!("`{lo_key}` is greater than `{hi_key}` in field `{fname}`"),
                         l.value(&at(hi_key)),
                     )

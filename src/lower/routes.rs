@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diag::{did_you_mean, one_of, Diagnostic, Pos};
+use crate::diag::{did_you_mean, one_of, Code, Diagnostic, Pos};
 use crate::index::SpanIndex;
 use crate::model::{Auth, Method, OpKind, Operation, MAX_PATH_CHARS, METHODS};
 use crate::naming::{is_identifier, Names};
@@ -25,9 +25,13 @@ pub(super) fn lower_route(
     let method = match r.method.as_deref() {
         None => {
             l.err(
-                Diagnostic::new(format!("route `{name}` has no `method`"), l.key(&rpath))
-                    .expected(one_of(METHODS))
-                    .help("add e.g. `method: GET`"),
+                Diagnostic::new(
+                    Code::MissingMethod,
+                    format!("route `{name}` has no `method`"),
+                    l.key(&rpath),
+                )
+                .expected(one_of(METHODS))
+                .help("add e.g. `method: GET`"),
             );
             None
         }
@@ -38,6 +42,7 @@ pub(super) fn lower_route(
             } else {
                 l.err(
                     Diagnostic::new(
+                        Code::UnknownMethod,
                         format!("unsupported method `{m}`"),
                         l.value(&["routes", name, "method"]),
                     )
@@ -54,9 +59,13 @@ pub(super) fn lower_route(
     let path = match r.path.as_deref() {
         None => {
             l.err(
-                Diagnostic::new(format!("route `{name}` has no `path`"), l.key(&rpath))
-                    .expected("a path below the base path, e.g. `/search` or `/movies/{id}/watch`")
-                    .help(format!("add e.g. `path: /{}`", Names::new(name).kebab)),
+                Diagnostic::new(
+                    Code::MissingPath,
+                    format!("route `{name}` has no `path`"),
+                    l.key(&rpath),
+                )
+                .expected("a path below the base path, e.g. `/search` or `/movies/{id}/watch`")
+                .help(format!("add e.g. `path: /{}`", Names::new(name).kebab)),
             );
             None
         }
@@ -91,7 +100,7 @@ pub(super) fn lower_route(
 fn check_path(l: &mut Lowerer, p: &str, at: &[&str]) -> Option<(String, Vec<String>)> {
     let pos = l.value(at);
     let bad = |l: &mut Lowerer, what: String, help: &str| {
-        l.err(Diagnostic::new(format!("invalid path `{p}`: {what}"), pos)
+        l.err(Diagnostic::new(Code::InvalidPath, format!("invalid path `{p}`: {what}"), pos)
             .expected("`/` followed by segments of `A-Za-z0-9_-`, or `{param}` segments, e.g. `/movies/{id}/watch`")
             .help(help.to_string()));
     };
@@ -182,7 +191,7 @@ pub(super) fn check_names(l: &mut Lowerer, ops: &[Operation]) {
                     (Some(a), Some(b)) if a.kebab == b.kebab => format!("`{}`", a.kebab),
                     _ => format!("`{}`", op.stem),
                 };
-                l.err(Diagnostic::new(
+                l.err(Diagnostic::new(Code::StemClash,
                     format!("{} and {} both become {what} after case conversion", pair.0, pair.1),
                     op_pos(l.ix, op),
                 )

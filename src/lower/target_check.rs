@@ -2,7 +2,7 @@
 //! offers, the largest body it delivers, and the file stems it treats specially. Lowering itself
 //! decides nothing a target could refuse, so `review` and `openapi` need no target.
 
-use crate::diag::{one_of, Diagnostic};
+use crate::diag::{one_of, Code, Diagnostic};
 use crate::lower::{op_pos, owner, AUTH_PROVIDERS};
 use crate::model::{Model, MAX_BODY_BYTES, STORAGES};
 use crate::spec::Loaded;
@@ -26,7 +26,7 @@ pub(crate) fn check(
         .and_then(|a| a.provider.as_deref());
     if let Some(p) = provider.filter(|p| AUTH_PROVIDERS.contains(p) && !providers.contains(p)) {
         errors.push(
-            Diagnostic::new(
+            Diagnostic::new(Code::ProviderUnavailable,
                 format!("auth provider `{p}` is not available on target `{target}`"),
                 ix.value_or_near(&["auth", "provider"]),
             )
@@ -39,7 +39,7 @@ pub(crate) fn check(
     let platform = desc.max_body_bytes.min(MAX_BODY_BYTES);
     if (1..=MAX_BODY_BYTES).contains(&body_bytes) && body_bytes > platform {
         errors.push(
-            Diagnostic::new(
+            Diagnostic::new(Code::BodyAboveTarget,
                 format!("`limits.body_bytes` is {body_bytes}, more than target `{target}` delivers"),
                 ix.value_or_near(&["limits", "body_bytes"]),
             )
@@ -66,6 +66,7 @@ pub(crate) fn check(
         let at: Vec<&str> = at.iter().map(String::as_str).collect();
         errors.push(
             Diagnostic::new(
+                Code::StorageUnavailable,
                 format!("storage `{v}` is not available on target `{target}`"),
                 ix.value_or_near(&at),
             )
@@ -81,6 +82,7 @@ pub(crate) fn check(
         if reserved.contains(&op.stem.as_str()) {
             errors.push(
                 Diagnostic::new(
+                    Code::ReservedStem,
                     format!(
                         "{} gives the file name `{}`, which the platform treats specially",
                         owner(op),
