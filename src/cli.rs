@@ -423,14 +423,24 @@ fn regenerate(project: &Project, dry_run: bool, opts: Options) -> Result<u8, Err
 /// A spec's bytes: a file, or `REV:PATH` read with `git show` in `dir`.
 fn read_revision(dir: &Path, arg: &str) -> Result<Vec<u8>, Error> {
     if Path::new(arg).is_file() || !arg.contains(':') {
-        return fs::read(arg).map_err(|e| Error::Usage(format!("cannot read spec `{arg}`: {e}")));
+        return fs::read(arg).map_err(|source| Error::Read {
+            what: "read spec",
+            path: arg.into(),
+            source,
+            hint: "",
+        });
     }
     let out = std::process::Command::new("git")
         .arg("-C")
         .arg(dir)
         .args(["show", "--no-textconv", arg])
         .output()
-        .map_err(|e| Error::Usage(format!("cannot run git to read `{arg}`: {e}")))?;
+        .map_err(|source| Error::Read {
+            what: "run git to read",
+            path: arg.into(),
+            source,
+            hint: "",
+        })?;
     if !out.status.success() {
         return Err(Error::Usage(format!(
             "cannot read `{arg}` from git: {}",

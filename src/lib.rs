@@ -39,32 +39,64 @@ pub enum Error {
     /// A template or target description is broken (built-in: a bug; overridden: the user's).
     #[error("error: {0}")]
     Template(String),
+    /// A template asked for an output path that could leave the project.
     #[error("error: {0}")]
-    Io(String),
+    Output(#[from] tree::UnsafePath),
+    /// `.scaffold/lock.yaml` cannot be used.
+    #[error("error: {0}")]
+    Lock(#[from] lock::LockError),
+    /// An input the user named cannot be read: `cannot read spec `x`: ...`.
+    #[error("error: cannot {what} `{}`: {source}{hint}", path.display())]
+    Read {
+        /// What was being done, e.g. `read spec`.
+        what: &'static str,
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+        /// What to do about it, with its leading `; `, or empty.
+        hint: &'static str,
+    },
+    /// Writing the project failed (and `write::apply` restored what was there).
+    #[error("error: cannot write into `{}`: {source}; nothing was changed", dir.display())]
+    Write {
+        dir: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("error: {0}")]
     Usage(String),
 }
 
 impl Error {
     /// An error other than a spec's as `--error-format json` prints it:
-    /// `{"error": {"kind": "usage", "message": "..."}}`.
+    /// `{"error": {"kind": "read", "message": "...", "path": "..."}}` (`path`: the file or folder
+    /// that could not be read or written, else `null`).
     pub fn to_json(&self) -> String {
         let kind = match self {
             Error::Spec(_) => "spec",
-            Error::Template(_) => "template",
-            Error::Io(_) => "io",
+            Error::Template(_) | Error::Output(_) => "template",
+            Error::Lock(_) => "lock",
+            Error::Read { .. } => "read",
+            Error::Write { .. } => "write",
             Error::Usage(_) => "usage",
         };
         let message = self.to_string();
         let message = message.strip_prefix("error: ").unwrap_or(&message);
-        serde_json::json!({ "error": { "kind": kind, "message": message } }).to_string()
+        let path = match self {
+            Error::Read { path, .. } | Error::Write { dir: path, .. } => {
+                Some(path.to_string_lossy())
+            }
+            _ => None,
+        };
+        serde_json::json!({ "error": { "kind": kind, "message": message, "path": path } })
+            .to_string()
     }
 
     /// 2 for what the user can fix in their input, 1 for everything else.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Spec(_) | Error::Usage(_) => 2,
-            Error::Template(_) | Error::Io(_) => 1,
+            Error::Spec(_) | Error::Usage(_) | Error::Lock(_) | Error::Read { .. } => 2,
+            Error::Template(_) | Error::Output(_) | Error::Write { .. } => 1,
         }
     }
 }
@@ -94,18 +126,18 @@ pub fn generate(input: &Input) -> Result<Generated, Error> {
     let (model, target, desc) = model(input)?;
     let mut tree = render::render(&model, &target, &desc, input.templates)?;
     tree.insert(
-        tree::RelPath::new("openapi.yaml").map_err(Error::Template)?,
+        tree::RelPath::new("openapi.yaml")?,
         target::Class::Owned,
         openapi::render(&model),
     )?;
     tree.insert(
-        tree::RelPath::new(schema::SCHEMA_FILE).map_err(Error::Template)?,
+        tree::RelPath::new(schema::SCHEMA_FILE)?,
         target::Class::Owned,
         schema::render(),
     )?;
     let attributes = tree.gitattributes(input.spec_file);
     tree.insert(
-        tree::RelPath::new(".gitattributes").map_err(Error::Template)?,
+        tree::RelPath::new(".gitattributes")?,
         target::Class::Scaffolded,
         attributes,
     )?;

@@ -15,6 +15,15 @@ pub const LOCK_FILE: &str = ".scaffold/lock.yaml";
 pub const BASE_DIR: &str = ".scaffold/base";
 const LOCK_VERSION: u32 = 1;
 
+/// Why a lock cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error("{LOCK_FILE} is not a valid lock: {0}")]
+    Invalid(#[source] serde_yaml::Error),
+    #[error("{LOCK_FILE} has version {0}, this scaffold reads version {LOCK_VERSION}")]
+    Version(u32),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Lock {
@@ -62,14 +71,10 @@ impl Lock {
         }
     }
 
-    pub fn parse(bytes: &[u8]) -> Result<Lock, String> {
-        let lock: Lock = serde_yaml::from_slice(bytes)
-            .map_err(|e| format!("{LOCK_FILE} is not a valid lock: {e}"))?;
+    pub fn parse(bytes: &[u8]) -> Result<Lock, LockError> {
+        let lock: Lock = serde_yaml::from_slice(bytes).map_err(LockError::Invalid)?;
         if lock.version != LOCK_VERSION {
-            return Err(format!(
-                "{LOCK_FILE} has version {}, this scaffold reads version {LOCK_VERSION}",
-                lock.version
-            ));
+            return Err(LockError::Version(lock.version));
         }
         Ok(lock)
     }

@@ -39,14 +39,14 @@ impl Project {
         let spec_path = spec
             .map(Path::to_path_buf)
             .unwrap_or_else(|| dir.join(SPEC_FILE));
-        let bytes = fs::read(&spec_path).map_err(|e| {
-            Error::Usage(format!(
-                "cannot read spec `{}`: {e}; run `scaffold new DIR` to start a project, or pass --spec FILE",
-                spec_path.display()
-            ))
+        let bytes = fs::read(&spec_path).map_err(|source| Error::Read {
+            what: "read spec",
+            path: spec_path.clone(),
+            source,
+            hint: "; run `scaffold new DIR` to start a project, or pass --spec FILE",
         })?;
         let lock = match fs::read(dir.join(LOCK_FILE)) {
-            Ok(b) => Some(Lock::parse(&b).map_err(Error::Usage)?),
+            Ok(b) => Some(Lock::parse(&b)?),
             Err(_) => None,
         };
         Ok(Project {
@@ -98,11 +98,9 @@ impl Project {
 
     /// Carries out a plan: every file op, or none (see `write::apply`).
     pub fn write(&self, plan: &Plan) -> Result<(), Error> {
-        apply(&self.dir, &plan.ops).map_err(|e| {
-            Error::Io(format!(
-                "cannot write into `{}`: {e}; nothing was changed",
-                self.dir.display()
-            ))
+        apply(&self.dir, &plan.ops).map_err(|source| Error::Write {
+            dir: self.dir.clone(),
+            source,
         })
     }
 
@@ -186,11 +184,11 @@ pub fn read_templates(dir: Option<&Path>) -> Result<Templates, Error> {
     let builtin = Templates::builtin();
     let Some(dir) = dir else { return Ok(builtin) };
     let mut overrides = BTreeMap::new();
-    walk(dir, dir, &mut overrides).map_err(|e| {
-        Error::Usage(format!(
-            "cannot read templates from `{}`: {e}",
-            dir.display()
-        ))
+    walk(dir, dir, &mut overrides).map_err(|source| Error::Read {
+        what: "read templates from",
+        path: dir.to_path_buf(),
+        source,
+        hint: "",
     })?;
     Ok(builtin.with_overrides(overrides))
 }
@@ -221,8 +219,12 @@ pub fn create(
         )));
     }
     let spec_bytes = match spec {
-        Some(path) => fs::read(path)
-            .map_err(|e| Error::Usage(format!("cannot read spec `{}`: {e}", path.display())))?,
+        Some(path) => fs::read(path).map_err(|source| Error::Read {
+            what: "read spec",
+            path: path.to_path_buf(),
+            source,
+            hint: "",
+        })?,
         None => starter_spec(dir, target.unwrap_or(DEFAULT_TARGET), &templates)?.into_bytes(),
     };
     let spec_bytes = match target {
@@ -243,10 +245,12 @@ pub fn create(
         templates: &templates.fingerprint(),
     };
     let mut plan = plan::plan(&gen, None, &FsDisk(dir), Options::default());
-    let spec_path = RelPath::new(SPEC_FILE).map_err(Error::Template)?;
+    let spec_path = RelPath::new(SPEC_FILE)?;
     plan.ops.push(FileOp::Write(spec_path, spec_bytes.clone()));
-    apply(dir, &plan.ops)
-        .map_err(|e| Error::Io(format!("cannot write `{}`: {e}", dir.display())))?;
+    apply(dir, &plan.ops).map_err(|source| Error::Write {
+        dir: dir.to_path_buf(),
+        source,
+    })?;
     Ok(Created {
         plan,
         next: generated.desc.next,

@@ -6,13 +6,18 @@ use std::fmt;
 use crate::target::Class;
 use crate::Error;
 
+/// A path [`RelPath::new`] refuses.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unsafe output path `{0}`")]
+pub struct UnsafePath(pub String);
+
 /// A relative path that cannot leave the project folder: `/`-separated components of
 /// `A-Za-z0-9._-`, none empty, none `.` or `..`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RelPath(String);
 
 impl RelPath {
-    pub fn new(path: &str) -> Result<RelPath, String> {
+    pub fn new(path: &str) -> Result<RelPath, UnsafePath> {
         let ok = !path.is_empty()
             && path.split('/').all(|c| {
                 !c.is_empty()
@@ -24,7 +29,7 @@ impl RelPath {
         if ok {
             Ok(RelPath(path.to_string()))
         } else {
-            Err(format!("unsafe output path `{path}`"))
+            Err(UnsafePath(path.to_string()))
         }
     }
 
