@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use scaffold::lock::Lock;
-use scaffold::plan::{self, FileOp, Generated, Options};
-use scaffold::target::Class;
-use scaffold::tree::{RelPath, Tree};
+use scaffold::testing::Class;
+use scaffold::testing::Lock;
+use scaffold::testing::{self as plan, FileOp, Generated, Options};
 use scaffold::{generate, model, Input, Templates};
+use scaffold::{testing::RelPath, Tree};
 
 fn spec(ops: usize) -> Vec<u8> {
     std::fs::read(format!(
@@ -44,7 +44,7 @@ fn project(tree: &Tree, bytes: &[u8], fingerprint: &str) -> (BTreeMap<RelPath, V
             disk.insert(p, b);
         }
     }
-    let lock = Lock::parse(&disk[&RelPath::new(scaffold::lock::LOCK_FILE).unwrap()]).unwrap();
+    let lock = Lock::parse(&disk[&RelPath::new(scaffold::testing::LOCK_FILE).unwrap()]).unwrap();
     (disk, lock)
 }
 

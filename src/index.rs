@@ -49,7 +49,7 @@ fn pos(span: &Span) -> Pos {
 /// spec far larger than any API needs).
 const MAX_EXPANDED_NODES: usize = 100_000;
 /// Deeper than any spec needs (a spec is 6 levels deep); deeper input is refused before it costs.
-pub const MAX_DEPTH: usize = 32;
+pub(crate) const MAX_DEPTH: usize = 32;
 
 fn too_many_nodes(span: &Span, aliases: bool) -> Diagnostic {
     if aliases {

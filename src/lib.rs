@@ -5,28 +5,45 @@
 //! `plan` (tree vs disk) -> `write` (the only module that touches the disk).
 //! [`generate`] is the pure part: spec bytes in, a sorted tree of files out.
 
-pub mod cli;
-pub mod diag;
-pub mod index;
-pub mod lock;
-pub mod lower;
-pub mod model;
-pub mod naming;
-pub mod openapi;
-pub mod plan;
-pub mod project;
-pub mod render;
-pub mod report;
-pub mod review;
-pub mod schema;
-pub mod spec;
-pub mod target;
-pub mod tree;
-pub mod write;
+mod cli;
+mod diag;
+mod index;
+mod lock;
+mod lower;
+mod model;
+mod naming;
+mod openapi;
+mod plan;
+mod project;
+mod render;
+mod report;
+mod review;
+mod schema;
+mod spec;
+mod target;
+mod tree;
+mod write;
 
-pub use diag::Diagnostics;
+pub use cli::run;
+pub use diag::{Code, Diagnostic, Diagnostics, Pos};
 pub use render::Templates;
 pub use tree::Tree;
+
+/// What the integration tests and benchmarks reach inside the pipeline, on purpose and nothing
+/// more: the plan and its lock (regeneration properties), the tree and output classes, the
+/// spec's JSON Schema and loader, lowering for a target, a project on disk, and the clap types.
+pub mod testing {
+    pub use crate::cli::Cli;
+    pub use crate::lock::{base_path, sha256, Lock, LockedFile, LOCK_FILE};
+    pub use crate::lower::{lower_for, Context};
+    pub use crate::model::Model;
+    pub use crate::plan::{plan, unchanged, Action, FileOp, Generated, Options, Plan};
+    pub use crate::project::Project;
+    pub use crate::schema::{keys, render as schema_json, schema, SCHEMA_FILE};
+    pub use crate::spec::load;
+    pub use crate::target::{Class, Each, TargetDesc};
+    pub use crate::tree::RelPath;
+}
 
 /// The target used when neither the command line nor the spec names one.
 pub const DEFAULT_TARGET: &str = "netlify";

@@ -23,7 +23,7 @@ use routes::{check_names, lower_route};
 pub(crate) use routes::{op_pos, owner};
 
 /// Every `auth.provider` the tool knows; a target lists the ones it supports.
-pub const AUTH_PROVIDERS: &[&str] = &["netlify-identity", "jwt", "api-gateway-jwt", "none"];
+pub(crate) const AUTH_PROVIDERS: &[&str] = &["netlify-identity", "jwt", "api-gateway-jwt", "none"];
 pub(crate) use crate::model::{FIELD_TYPES, ITEM_TYPES};
 pub(crate) const OP_AUTH: &[&str] = &["required", "none"];
 pub(crate) const DEFAULT_BASE_PATH: &str = "/api";
@@ -68,7 +68,7 @@ impl Lowerer<'_> {
 
 /// Lowers a loaded spec: the model (partial where the spec is wrong) and every problem found.
 /// The same for every target; storage left unset stays `None` (the target's default).
-pub fn lower(loaded: &Loaded, spec_file: &str) -> (Model, Vec<Diagnostic>) {
+pub(crate) fn lower(loaded: &Loaded, spec_file: &str) -> (Model, Vec<Diagnostic>) {
     let mut l = Lowerer {
         ix: &loaded.index,
         errors: Vec::new(),

@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    scaffold::cli::run(std::env::args_os())
+    scaffold::run(std::env::args_os())
 }

@@ -274,9 +274,9 @@ impl FieldType {
 }
 
 /// [`FieldType::ALL`]'s names: every `type` of a field.
-pub const FIELD_TYPES: &[&str] = &names!(FieldType);
+pub(crate) const FIELD_TYPES: &[&str] = &names!(FieldType);
 /// The types an array's `items` may have: all but the last, `array`.
-pub const ITEM_TYPES: &[&str] = FIELD_TYPES.split_at(FIELD_TYPES.len() - 1).0;
+pub(crate) const ITEM_TYPES: &[&str] = FIELD_TYPES.split_at(FIELD_TYPES.len() - 1).0;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Operation {
@@ -342,7 +342,7 @@ pub struct RouteMethod {
 }
 
 /// Every `storage` the tool knows; a target lists the ones it supports.
-pub const STORAGES: &[&str] = &["netlify-blobs", "cloudflare-kv", "memory", "none"];
+pub(crate) const STORAGES: &[&str] = &["netlify-blobs", "cloudflare-kv", "memory", "none"];
 
 /// An HTTP method an operation may use; templates see its `as_str` name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -394,7 +394,7 @@ impl std::fmt::Display for Method {
 }
 
 /// [`Method::ALL`]'s names, for messages and the schema.
-pub const METHODS: &[&str] = &names!(Method);
+pub(crate) const METHODS: &[&str] = &names!(Method);
 
 /// What an operation does; templates see its `as_str` name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -422,7 +422,7 @@ impl OpKind {
 }
 
 /// The CRUD operations, in canonical order, with their method and whether they address one item.
-pub const CRUD: &[(OpKind, Method, bool)] = &[
+pub(crate) const CRUD: &[(OpKind, Method, bool)] = &[
     (OpKind::List, Method::Get, false),
     (OpKind::Create, Method::Post, false),
     (OpKind::Read, Method::Get, true),
@@ -431,7 +431,7 @@ pub const CRUD: &[(OpKind, Method, bool)] = &[
 ];
 
 /// The shared security headers for a JSON API (README "Security"), in output order.
-pub const SECURITY_HEADERS: &[(&str, &str)] = &[
+pub(crate) const SECURITY_HEADERS: &[(&str, &str)] = &[
     ("Content-Type", "application/json; charset=utf-8"),
     ("Cache-Control", "no-store"),
     (
@@ -452,30 +452,30 @@ pub const SECURITY_HEADERS: &[(&str, &str)] = &[
 ];
 
 /// Request headers a cross-origin caller may send.
-pub const CORS_ALLOW_HEADERS: &str = "Authorization, Content-Type";
+pub(crate) const CORS_ALLOW_HEADERS: &str = "Authorization, Content-Type";
 /// Signature algorithms the `jwt` provider accepts (asymmetric only).
-pub const JWT_ALGORITHMS: &[&str] = &[
+pub(crate) const JWT_ALGORITHMS: &[&str] = &[
     "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA",
 ];
 /// The `jwt` provider's algorithms when the spec names none.
-pub const DEFAULT_JWT_ALGORITHM: &str = "RS256";
+pub(crate) const DEFAULT_JWT_ALGORITHM: &str = "RS256";
 /// The claim that holds a user's roles when the spec names none.
-pub const DEFAULT_ROLES_CLAIM: &str = "roles";
+pub(crate) const DEFAULT_ROLES_CLAIM: &str = "roles";
 /// Clock skew allowed on `exp`/`nbf`, by default and at most, in seconds.
-pub const DEFAULT_CLOCK_SKEW_SECONDS: u64 = 30;
-pub const MAX_CLOCK_SKEW_SECONDS: u64 = 300;
+pub(crate) const DEFAULT_CLOCK_SKEW_SECONDS: u64 = 30;
+pub(crate) const MAX_CLOCK_SKEW_SECONDS: u64 = 300;
 /// How long a browser may cache a preflight, by default and at most, in seconds.
-pub const DEFAULT_CORS_MAX_AGE_SECONDS: u64 = 600;
-pub const MAX_CORS_MAX_AGE_SECONDS: u64 = 86_400;
+pub(crate) const DEFAULT_CORS_MAX_AGE_SECONDS: u64 = 600;
+pub(crate) const MAX_CORS_MAX_AGE_SECONDS: u64 = 86_400;
 /// The longest custom route path and CORS origin, in characters.
-pub const MAX_PATH_CHARS: usize = 256;
+pub(crate) const MAX_PATH_CHARS: usize = 256;
 /// The longest header name and value the spec may set, in characters.
-pub const MAX_HEADER_NAME_CHARS: usize = 128;
-pub const MAX_HEADER_VALUE_CHARS: usize = 2048;
+pub(crate) const MAX_HEADER_NAME_CHARS: usize = 128;
+pub(crate) const MAX_HEADER_VALUE_CHARS: usize = 2048;
 /// The default body limit, in bytes.
-pub const DEFAULT_BODY_BYTES: u64 = 100_000;
+pub(crate) const DEFAULT_BODY_BYTES: u64 = 100_000;
 /// Netlify's buffered body limit is 6 MB; no target accepts more.
-pub const MAX_BODY_BYTES: u64 = 6_000_000;
+pub(crate) const MAX_BODY_BYTES: u64 = 6_000_000;
 
 /// `1` rather than `1.0` for whole numbers, so generated code reads as written in the spec.
 fn whole_if_whole<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {

@@ -43,10 +43,10 @@ impl Names {
 }
 
 /// The longest name: file names built from two names stay well under file-system limits.
-pub const MAX_NAME: usize = 64;
+pub(crate) const MAX_NAME: usize = 64;
 
 /// `[A-Za-z][A-Za-z0-9_]*`, at most [`MAX_NAME`] characters: usable as a JavaScript identifier, an object key and a file stem.
-pub fn is_identifier(s: &str) -> bool {
+pub(crate) fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     s.len() <= MAX_NAME
         && matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
@@ -54,7 +54,7 @@ pub fn is_identifier(s: &str) -> bool {
 }
 
 /// `[a-z][a-z0-9-]*`: project names (npm package names, site names).
-pub fn is_project_name(s: &str) -> bool {
+pub(crate) fn is_project_name(s: &str) -> bool {
     let mut chars = s.chars();
     s.len() <= MAX_NAME
         && matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
@@ -63,7 +63,7 @@ pub fn is_project_name(s: &str) -> bool {
 }
 
 /// Words that cannot name a JavaScript binding, or that would shadow something every module needs.
-pub const JS_RESERVED: &[&str] = &[
+pub(crate) const JS_RESERVED: &[&str] = &[
     "arguments",
     "await",
     "break",
@@ -121,9 +121,9 @@ pub const JS_RESERVED: &[&str] = &[
 ];
 
 /// Keys that reach `Object.prototype` when used on a plain object.
-pub const PROTO_KEYS: &[&str] = &["__proto__", "constructor", "prototype"];
+pub(crate) const PROTO_KEYS: &[&str] = &["__proto__", "constructor", "prototype"];
 
-pub fn is_js_reserved(s: &str) -> bool {
+pub(crate) fn is_js_reserved(s: &str) -> bool {
     JS_RESERVED.contains(&s)
 }
 

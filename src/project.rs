@@ -15,7 +15,7 @@ use crate::write::{apply, FsDisk};
 use crate::{generate, Error, Input, Templates, DEFAULT_TARGET};
 
 /// The name of the spec inside a project.
-pub const SPEC_FILE: &str = "scaffold.yaml";
+pub(crate) const SPEC_FILE: &str = "scaffold.yaml";
 
 /// Everything a run reads from disk, read once.
 pub struct Project {
@@ -140,7 +140,7 @@ impl Project {
 
 /// How file headers name the spec: relative to the project when inside it, else by file name;
 /// `the spec` when the name has characters that should not go into code.
-pub fn spec_name(dir: &Path, spec: &Path) -> String {
+pub(crate) fn spec_name(dir: &Path, spec: &Path) -> String {
     let abs = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let rel = abs(spec).strip_prefix(abs(dir)).map(Path::to_path_buf).ok();
     let name = rel
@@ -163,7 +163,7 @@ pub fn spec_name(dir: &Path, spec: &Path) -> String {
 }
 
 /// Reads a folder of template overrides: relative path (with `/`) -> text.
-pub fn read_templates(dir: Option<&Path>) -> Result<Templates, Error> {
+pub(crate) fn read_templates(dir: Option<&Path>) -> Result<Templates, Error> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) -> std::io::Result<()> {
         for entry in fs::read_dir(dir)? {
             let path = entry?.path();
@@ -194,7 +194,7 @@ pub fn read_templates(dir: Option<&Path>) -> Result<Templates, Error> {
 }
 
 /// What `scaffold new` made: the plan it wrote and the target's next step.
-pub struct Created {
+pub(crate) struct Created {
     pub plan: Plan,
     /// The command to run next, from the target's data (e.g. `npm install && netlify dev`).
     pub next: String,
@@ -202,7 +202,7 @@ pub struct Created {
 
 /// `scaffold new`: a project in the empty (or absent) folder `dir`, from `spec` or the starter
 /// spec, its `target:` set to `target` when given. Writes the files, the spec and the lock.
-pub fn create(
+pub(crate) fn create(
     dir: &Path,
     target: Option<&str>,
     spec: Option<&Path>,

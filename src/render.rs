@@ -13,7 +13,7 @@ use crate::target::{Each, TargetDesc, When};
 use crate::tree::{RelPath, Tree};
 use crate::Error;
 
-pub mod js;
+pub(crate) mod js;
 
 static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
@@ -103,7 +103,7 @@ impl Templates {
 }
 
 /// Renders every file the target describes.
-pub fn render(
+pub(crate) fn render(
     model: &Model,
     target: &str,
     desc: &TargetDesc,
@@ -179,7 +179,7 @@ pub fn render(
 }
 
 /// Block tags take their line with them; a template's last newline is kept.
-pub fn syntax() -> SyntaxConfig {
+pub(crate) fn syntax() -> SyntaxConfig {
     SyntaxConfig::builder()
         .trim_blocks(true)
         .lstrip_blocks(true)

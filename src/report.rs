@@ -6,7 +6,7 @@ use crate::plan::{Action, Plan, Step};
 
 /// Colours for terminals; plain text otherwise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Style {
+pub(crate) struct Style {
     pub color: bool,
 }
 
@@ -27,7 +27,7 @@ fn text(bytes: Option<&Vec<u8>>) -> String {
 }
 
 /// A unified diff of one file, `a/` before and `b/` after (`/dev/null` for an absent side).
-pub fn unified(
+pub(crate) fn unified(
     path: &str,
     before: Option<&Vec<u8>>,
     after: Option<&Vec<u8>>,
@@ -69,7 +69,7 @@ pub fn unified(
 }
 
 /// The diff of every project file the plan would change (the lock and merge bases aside).
-pub fn plan_diff(plan: &Plan, style: Style) -> String {
+pub(crate) fn plan_diff(plan: &Plan, style: Style) -> String {
     plan.steps
         .iter()
         .filter(|s| s.action.writes() || s.action == Action::Conflict)
@@ -78,7 +78,7 @@ pub fn plan_diff(plan: &Plan, style: Style) -> String {
 }
 
 /// The conflicting regions of a merge result, each with its line numbers.
-pub fn conflict_hunks(step: &Step) -> String {
+pub(crate) fn conflict_hunks(step: &Step) -> String {
     let text = text(step.after.as_ref());
     let mut out = String::new();
     let mut inside = false;
@@ -98,7 +98,7 @@ pub fn conflict_hunks(step: &Step) -> String {
 }
 
 /// One line per file: `  created path`, with a note where there is one.
-pub fn step_lines(plan: &Plan, dry_run: bool) -> String {
+pub(crate) fn step_lines(plan: &Plan, dry_run: bool) -> String {
     let mut out = String::new();
     for s in &plan.steps {
         let verb = if dry_run && s.action.writes() {

@@ -9,7 +9,7 @@ use crate::model::{Field, Model, Operation, SECURITY_HEADERS};
 
 /// One API-level change.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Change {
+pub(crate) struct Change {
     /// A stable identifier of the kind of change, e.g. `operation_removed`.
     pub kind: &'static str,
     /// Clients written against the old API may break.
@@ -29,7 +29,7 @@ impl Change {
         }
     }
 
-    pub fn class(&self) -> &'static str {
+    pub(crate) fn class(&self) -> &'static str {
         match (self.breaking, self.security) {
             (true, true) => "breaking, security",
             (true, false) => "breaking",
@@ -54,7 +54,7 @@ fn access(op: &Operation) -> String {
 }
 
 /// Every API-level difference between `old` and `new`, in a stable order.
-pub fn review(old: &Model, new: &Model) -> Vec<Change> {
+pub(crate) fn review(old: &Model, new: &Model) -> Vec<Change> {
     let mut out = Vec::new();
     if old.base_path != new.base_path {
         out.push(Change::new(
@@ -407,7 +407,7 @@ fn headers(old: &Model, new: &Model, out: &mut Vec<Change>) {
 }
 
 /// The report as Markdown, for a pull-request comment.
-pub fn markdown(old_name: &str, new_name: &str, changes: &[Change]) -> String {
+pub(crate) fn markdown(old_name: &str, new_name: &str, changes: &[Change]) -> String {
     let count = |f: &dyn Fn(&Change) -> bool| changes.iter().filter(|c| f(c)).count();
     let mut out = format!("## API review: `{old_name}` -> `{new_name}`\n\n");
     if changes.is_empty() {
@@ -433,7 +433,7 @@ pub fn markdown(old_name: &str, new_name: &str, changes: &[Change]) -> String {
 }
 
 /// The report as JSON, for machines.
-pub fn json(old_name: &str, new_name: &str, changes: &[Change]) -> String {
+pub(crate) fn json(old_name: &str, new_name: &str, changes: &[Change]) -> String {
     let value = serde_json::json!({
         "old": old_name,
         "new": new_name,

@@ -149,7 +149,7 @@ pub struct Loaded {
 }
 
 /// The largest spec accepted. A spec of 1,000 operations is about 60 KB.
-pub const MAX_SPEC_BYTES: usize = 1 << 20;
+pub(crate) const MAX_SPEC_BYTES: usize = 1 << 20;
 
 /// Characters that change what a reader sees from what the parser reads: C0/C1 controls (other
 /// than tab and line breaks), YAML's extra line breaks (U+0085, U+2028, U+2029, which editors show

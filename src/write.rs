@@ -11,7 +11,7 @@ use crate::plan::{Disk, FileOp};
 use crate::tree::RelPath;
 
 /// The project folder on disk, for reading by the planner.
-pub struct FsDisk<'a>(pub &'a Path);
+pub(crate) struct FsDisk<'a>(pub &'a Path);
 
 impl Disk for FsDisk<'_> {
     fn read(&self, path: &RelPath) -> Option<Vec<u8>> {
@@ -28,7 +28,7 @@ struct Swap {
 }
 
 /// Applies `ops` under `root`. On error the project is left as it was and the error returned.
-pub fn apply(root: &Path, ops: &[FileOp]) -> std::io::Result<()> {
+pub(crate) fn apply(root: &Path, ops: &[FileOp]) -> std::io::Result<()> {
     let mut made_dirs: Vec<PathBuf> = Vec::new();
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
     let result = stage(root, ops, &mut made_dirs, &mut staged);

@@ -28,12 +28,12 @@ fn new_creates_a_project_with_the_starter_spec() {
         modeline,
         format!(
             "# yaml-language-server: $schema={}",
-            scaffold::schema::SCHEMA_FILE
+            scaffold::testing::SCHEMA_FILE
         )
     );
     assert_eq!(
-        fs::read(dir.join(scaffold::schema::SCHEMA_FILE)).unwrap(),
-        scaffold::schema::render()
+        fs::read(dir.join(scaffold::testing::SCHEMA_FILE)).unwrap(),
+        scaffold::testing::schema_json()
     );
     // The starter spec is the example in specs/ (modulo its first comment line).
     let example =
@@ -168,7 +168,7 @@ fn help_of_every_command() {
     let mut transcript = String::new();
     let mut commands = vec![Vec::new()];
     commands.extend(
-        scaffold::cli::Cli::command()
+        scaffold::testing::Cli::command()
             .get_subcommands()
             .map(|c| vec![c.get_name().to_string()]),
     );
@@ -187,7 +187,7 @@ fn help_of_every_command() {
 #[test]
 fn schema_prints_the_json_schema() {
     let out = stdout(scaffold().arg("schema"));
-    assert_eq!(out.as_bytes(), scaffold::schema::render());
+    assert_eq!(out.as_bytes(), scaffold::testing::schema_json());
     let schema: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
         schema["$schema"],

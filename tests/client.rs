@@ -54,9 +54,9 @@ fn render_client(spec: &str) -> String {
     let file = generated
         .tree
         .files
-        .get(&scaffold::tree::RelPath::new(CLIENT_PATH).expect("path"))
+        .get(&scaffold::testing::RelPath::new(CLIENT_PATH).expect("path"))
         .expect("the client-only target renders client/api.js");
-    assert_eq!(file.class, scaffold::target::Class::Owned);
+    assert_eq!(file.class, scaffold::testing::Class::Owned);
     String::from_utf8(file.bytes.clone()).expect("UTF-8 client")
 }
 

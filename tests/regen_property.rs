@@ -18,10 +18,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::panic::{self, AssertUnwindSafe};
 
-use scaffold::lock::{base_path, sha256, Lock, LOCK_FILE};
-use scaffold::plan::{self, Action, FileOp, Options, Plan};
-use scaffold::target::Class;
-use scaffold::tree::{RelPath, Tree};
+use scaffold::testing::Class;
+use scaffold::testing::{self as plan, Action, FileOp, Options, Plan};
+use scaffold::testing::{base_path, sha256, Lock, LOCK_FILE};
+use scaffold::{testing::RelPath, Tree};
 use scaffold::{Input, Templates};
 
 const SPEC_FILE: &str = "scaffold.yaml";
@@ -1183,7 +1183,7 @@ impl World<'_> {
                 (None, Action::Delete) => assert!(base.is_none(), "{path}: base left by --prune"),
                 (None, _) => {
                     // An orphan keeps its entry, marked as an orphan.
-                    let orphaned = old_entry.map(|e| scaffold::lock::LockedFile {
+                    let orphaned = old_entry.map(|e| scaffold::testing::LockedFile {
                         orphan: true,
                         ..e.clone()
                     });

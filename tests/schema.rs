@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use scaffold::schema::{keys, schema};
+use scaffold::testing::{keys, schema};
 use scaffold::{Input, Templates};
 use serde_json::{json, Value};
 
@@ -468,7 +468,7 @@ fn with(spec: &Value, path: &[String], value: Option<&Value>) -> Value {
 
 struct Parser {
     templates: Templates,
-    targets: BTreeMap<String, scaffold::target::TargetDesc>,
+    targets: BTreeMap<String, scaffold::testing::TargetDesc>,
 }
 
 impl Parser {
@@ -483,18 +483,18 @@ impl Parser {
     fn model(&self, spec: &Value, target: &str) -> Result<(), String> {
         let text = serde_yaml::to_string(spec).unwrap();
         let (_, loaded) =
-            scaffold::spec::load("scaffold.yaml", text.as_bytes()).map_err(|d| d.to_string())?;
+            scaffold::testing::load("scaffold.yaml", text.as_bytes()).map_err(|d| d.to_string())?;
         if let Some(t) = loaded.spec.target.as_deref() {
             if !self.targets.contains_key(t) {
                 return Err(format!("unknown target `{t}`"));
             }
         }
-        let cx = scaffold::lower::Context {
+        let cx = scaffold::testing::Context {
             spec_file: "scaffold.yaml",
             target,
             desc: &self.targets[target],
         };
-        scaffold::lower::lower_for(&loaded, &cx)
+        scaffold::testing::lower_for(&loaded, &cx)
             .map(|_| ())
             .map_err(|ds| scaffold::Diagnostics::new("scaffold.yaml", &text, ds).to_string())
     }

@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 use std::fs;
 
 use common::{manifest_dir, scaffold, stdout};
-use scaffold::plan::{Action, FileOp, Options};
-use scaffold::project::Project;
+use scaffold::testing::Project;
+use scaffold::testing::{Action, FileOp, Options};
 use scaffold::Templates;
 use similar::{ChangeTag, TextDiff};
 

@@ -10,7 +10,7 @@
 use serde_json::Value;
 
 /// `printWidth` of the generated `.prettierrc.json`.
-pub const WIDTH: usize = 120;
+pub(crate) const WIDTH: usize = 120;
 /// `tabWidth`.
 const INDENT: usize = 2;
 /// The `,` after a property or element, or the `;` after a statement.
@@ -26,7 +26,7 @@ fn pad(n: usize) -> String {
 
 /// A string literal: single quotes unless the text holds more single than double quotes; escapes
 /// only what must be escaped (and line terminators and control characters, as `\n` or `\xNN`).
-pub fn string(s: &str) -> String {
+pub(crate) fn string(s: &str) -> String {
     let singles = s.matches('\'').count();
     let doubles = s.matches('"').count();
     let quote = if singles > doubles { '"' } else { '\'' };
@@ -60,7 +60,7 @@ pub fn string(s: &str) -> String {
 /// A property key: bare when it is an identifier name or a number Prettier would unquote, else a
 /// string literal. (Prettier goes by ES5's identifier characters; `char::is_alphabetic` is close
 /// enough for the model's keys, which are ASCII.)
-pub fn key(k: &str) -> String {
+pub(crate) fn key(k: &str) -> String {
     let start = |c: char| c.is_alphabetic() || c == '_' || c == '$';
     let identifier =
         k.chars().next().is_some_and(start) && k.chars().all(|c| start(c) || c.is_ascii_digit());
@@ -86,7 +86,7 @@ fn is_simple_number(k: &str) -> bool {
 }
 
 /// The value on one line: `'a'`, `[a, b]`, `{ key: value }`.
-pub fn flat(v: &Value) -> String {
+pub(crate) fn flat(v: &Value) -> String {
     match v {
         Value::Null => "null".to_string(),
         Value::Bool(b) => b.to_string(),
@@ -210,7 +210,7 @@ fn rhs(left: &str, op: &str, v: &Value, indent: usize, short_key: bool) -> Strin
 }
 
 /// `key: value` as a property line of an object, at column `indent`, before its `,`.
-pub fn prop(k: &str, v: &Value, indent: usize) -> String {
+pub(crate) fn prop(k: &str, v: &Value, indent: usize) -> String {
     let k = key(k);
     // Prettier never breaks after a key narrower than tabWidth + 3.
     let short = width(&k) < INDENT + 3;
@@ -218,7 +218,7 @@ pub fn prop(k: &str, v: &Value, indent: usize) -> String {
 }
 
 /// `left = value` (e.g. `const NAME = value`) at column `indent`, before its `;`.
-pub fn assign(left: &str, v: &Value, indent: usize) -> String {
+pub(crate) fn assign(left: &str, v: &Value, indent: usize) -> String {
     rhs(left, " =", v, indent, false)
 }
 

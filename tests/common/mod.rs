@@ -308,7 +308,7 @@ pub fn handler_dir(target: &str) -> PathBuf {
     let rule = desc
         .files
         .iter()
-        .find(|f| f.each == scaffold::target::Each::Operation)
+        .find(|f| f.each == scaffold::testing::Each::Operation)
         .unwrap_or_else(|| panic!("target `{target}` has no per-operation file"));
     PathBuf::from(
         rule.path
