@@ -54,6 +54,49 @@ pub struct Model {
     pub routes: Vec<Route>,
 }
 
+/// An operation's access in words: `public`, `signed in`, `signed in, role admin or editor`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Access {
+    /// Plain text (code comments).
+    pub plain: String,
+    /// Markdown, roles in backticks (the README's table).
+    pub markdown: String,
+    /// As a review sentence says it: `public`, `any signed-in user`, `roles admin or editor`.
+    pub review: String,
+}
+
+impl Access {
+    pub(crate) fn of(public: bool, roles: &[String]) -> Access {
+        let joined = |quote: &str| {
+            roles
+                .iter()
+                .map(|r| format!("{quote}{r}{quote}"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        };
+        if public {
+            let s = "public".to_string();
+            Access {
+                plain: s.clone(),
+                markdown: s.clone(),
+                review: s,
+            }
+        } else if roles.is_empty() {
+            Access {
+                plain: "signed in".to_string(),
+                markdown: "signed in".to_string(),
+                review: "any signed-in user".to_string(),
+            }
+        } else {
+            Access {
+                plain: format!("signed in, role {}", joined("")),
+                markdown: format!("signed in, role {}", joined("`")),
+                review: format!("roles {}", joined("")),
+            }
+        }
+    }
+}
+
 impl Model {
     /// Gives every resource and CRUD operation without a `storage` the target's default.
     pub(crate) fn resolve_storage(&mut self, default: &str) {
@@ -296,6 +339,8 @@ pub struct Operation {
     pub public: bool,
     /// The caller needs at least one of these roles (empty: any signed-in user).
     pub roles: Vec<String>,
+    /// Who may call it, in words: computed once here for the client, the README and `review`.
+    pub access: Access,
     /// True for methods that carry a JSON body (POST, PUT, PATCH).
     pub takes_body: bool,
     /// The resource whose fields the body is validated against (create and update).

@@ -43,14 +43,8 @@ fn op_label(op: &Operation) -> String {
     format!("`{}` (`{} {}`)", op.name.camel, op.method, op.full_path)
 }
 
-fn access(op: &Operation) -> String {
-    if op.public {
-        "public".to_string()
-    } else if op.roles.is_empty() {
-        "any signed-in user".to_string()
-    } else {
-        format!("roles {}", op.roles.join(" or "))
-    }
+fn access(op: &Operation) -> &str {
+    &op.access.review
 }
 
 /// Every API-level difference between `old` and `new`, in a stable order.

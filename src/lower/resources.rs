@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::diag::{did_you_mean, one_of, Code, Diagnostic};
-use crate::model::{Auth, Field, FieldType, OpKind, Operation, Resource, CRUD, STORAGES};
+use crate::model::{Access, Auth, Field, FieldType, OpKind, Operation, Resource, CRUD, STORAGES};
 use crate::naming::{is_identifier, is_js_reserved, Names, PROTO_KEYS};
 use crate::spec::{FieldSpec, OperationSpec, Operations, ResourceSpec};
 
@@ -185,6 +185,7 @@ pub(super) fn lower_resource(
                     Vec::new()
                 },
                 path,
+                access: Access::of(public, &roles),
                 public,
                 roles,
                 takes_body: method.takes_body(),

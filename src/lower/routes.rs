@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{did_you_mean, one_of, Code, Diagnostic, Pos};
 use crate::index::SpanIndex;
-use crate::model::{Auth, Method, OpKind, Operation, MAX_PATH_CHARS, METHODS};
+use crate::model::{Access, Auth, Method, OpKind, Operation, MAX_PATH_CHARS, METHODS};
 use crate::naming::{is_identifier, Names};
 use crate::spec::RouteSpec;
 
@@ -89,6 +89,7 @@ pub(super) fn lower_route(
         method,
         path,
         params,
+        access: Access::of(public, &roles),
         public,
         roles,
         storage: Some("none".to_string()),

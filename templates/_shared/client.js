@@ -32,7 +32,7 @@
 //   { headers }  extra request headers (they win over the client's own, e.g. Content-Type)
 //   { signal }   an AbortSignal, to cancel the call
 {% for op in api.operations %}
-//   {{ op.name.camel }}({% for p in op.params %}{{ p }}, {% endfor %}{% if op.takes_body %}body, {% endif %}options?)  {{ op.method }} {{ op.full_path }}  ({% if op.public %}public{% elif op.roles %}signed in, role {% for r in op.roles %}{{ r }}{% if not loop.last %} or {% endif %}{% endfor %}{% else %}signed in{% endif %})
+//   {{ op.name.camel }}({% for p in op.params %}{{ p }}, {% endfor %}{% if op.takes_body %}body, {% endif %}options?)  {{ op.method }} {{ op.full_path }}  ({{ op.access.plain }})
 {% endfor %}
 //
 // Errors: ApiError has `status`, `code` (the body's `error`, e.g. 'validation_failed'; null when the
