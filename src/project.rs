@@ -269,21 +269,14 @@ fn starter_spec(dir: &Path, target: &str, templates: &Templates) -> Result<Strin
             "cannot make a project name from folder `{base}`: expected lower-case letters, digits and `-`, starting with a letter"
         )));
     }
-    let source = templates
-        .get("_shared/starter.yaml")
-        .ok_or_else(|| Error::Template("missing template `_shared/starter.yaml`".into()))?;
-    let mut env = minijinja::Environment::new();
-    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    env.set_syntax(crate::render::syntax());
     let targets = templates.targets()?;
     let provider = targets
         .get(target)
         .and_then(|desc| desc.auth_providers.first())
         .map(String::as_str)
         .unwrap_or("none");
-    env.render_str(
-        source,
+    templates.render_named(
+        "_shared/starter.yaml",
         context! { name => name, target => target, provider => provider },
     )
-    .map_err(|e| Error::Template(format!("template `_shared/starter.yaml`: {e:#}")))
 }

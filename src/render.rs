@@ -17,10 +17,12 @@ pub(crate) mod js;
 
 static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
-/// Template sources by name (`netlify/api.js`), built-in merged with overrides.
+/// Template sources by name (`netlify/api.js`), built-in merged with overrides, and the one
+/// minijinja environment over them, built on first use.
 #[derive(Debug, Clone)]
 pub struct Templates {
     files: BTreeMap<String, String>,
+    env: std::sync::OnceLock<Environment<'static>>,
 }
 
 impl Templates {
@@ -41,12 +43,16 @@ impl Templates {
         }
         let mut files = BTreeMap::new();
         walk(&BUILTIN, &mut files);
-        Templates { files }
+        Templates {
+            files,
+            env: std::sync::OnceLock::new(),
+        }
     }
 
     /// Replaces or adds templates by name; the override wins file by file.
     pub fn with_overrides(mut self, overrides: BTreeMap<String, String>) -> Templates {
         self.files.extend(overrides);
+        self.env = std::sync::OnceLock::new();
         self
     }
 
@@ -84,7 +90,20 @@ impl Templates {
             .collect()
     }
 
-    fn environment(&self) -> Environment<'static> {
+    /// Renders template `name` (e.g. the starter spec) with `ctx`.
+    pub(crate) fn render_named(&self, name: &str, ctx: minijinja::Value) -> Result<String, Error> {
+        self.environment()
+            .get_template(name)
+            .and_then(|t| t.render(ctx))
+            .map_err(|e| Error::Template(format!("template `{name}`: {e:#}")))
+    }
+
+    /// The environment, built once per `Templates` (a process builds one `Templates`).
+    fn environment(&self) -> &Environment<'static> {
+        self.env.get_or_init(|| self.build_environment())
+    }
+
+    fn build_environment(&self) -> Environment<'static> {
         let files = self.files.clone();
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
