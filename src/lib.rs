@@ -26,7 +26,7 @@ mod write;
 
 pub use cli::run;
 pub use diag::{Code, Diagnostic, Diagnostics, Pos};
-pub use render::Templates;
+pub use render::{TemplateError, Templates};
 pub use tree::Tree;
 
 /// What the integration tests and benchmarks reach inside the pipeline, on purpose and nothing
@@ -55,7 +55,7 @@ pub enum Error {
     Spec(Diagnostics),
     /// A template or target description is broken (built-in: a bug; overridden: the user's).
     #[error("error: {0}")]
-    Template(String),
+    Template(#[from] render::TemplateError),
     /// A template asked for an output path that could leave the project.
     #[error("error: {0}")]
     Output(#[from] tree::UnsafePath),

@@ -10,7 +10,7 @@ use minijinja::{context, AutoEscape, Environment, UndefinedBehavior};
 
 use crate::model::Model;
 use crate::target::{Each, TargetDesc, When};
-use crate::tree::{RelPath, Tree};
+use crate::tree::{RelPath, Tree, UnsafePath};
 use crate::Error;
 
 pub(crate) mod js;
@@ -84,7 +84,10 @@ impl Templates {
             .map(|(t, text)| {
                 Ok((
                     t.to_string(),
-                    TargetDesc::parse(t, text).map_err(Error::Template)?,
+                    TargetDesc::parse(text).map_err(|source| TemplateError::TargetDesc {
+                        target: t.to_string(),
+                        source,
+                    })?,
                 ))
             })
             .collect()
@@ -95,7 +98,7 @@ impl Templates {
         self.environment()
             .get_template(name)
             .and_then(|t| t.render(ctx))
-            .map_err(|e| Error::Template(format!("template `{name}`: {e:#}")))
+            .map_err(|source| TemplateError::render(name, None, source).into())
     }
 
     /// The environment, built once per `Templates` (a process builds one `Templates`).
@@ -118,6 +121,55 @@ impl Templates {
         env.add_global("print_width", js::WIDTH);
         env.set_loader(move |name| Ok(files.get(name).cloned()));
         env
+    }
+}
+
+/// A template or target description that cannot be used, with its source.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    /// minijinja could not load or render a template (`for`: the output path, when known).
+    #[error("template `{name}`{}: {}", match path { Some(p) => format!(" for `{p}`"), None => String::new() }, Detailed(source))]
+    Render {
+        name: String,
+        path: Option<String>,
+        #[source]
+        source: minijinja::Error,
+    },
+    /// `templates/<target>/target.yaml` does not parse.
+    #[error("target `{target}`: invalid target.yaml: {source}")]
+    TargetDesc {
+        target: String,
+        #[source]
+        source: serde_yaml::Error,
+    },
+    /// A target's file rule makes a path that could leave the project.
+    #[error("{target}/target.yaml: {source}")]
+    Path {
+        target: String,
+        #[source]
+        source: UnsafePath,
+    },
+    /// Two file rules make the same path.
+    #[error("two templates write `{0}`")]
+    Collision(String),
+}
+
+impl TemplateError {
+    fn render(name: &str, path: Option<&RelPath>, source: minijinja::Error) -> TemplateError {
+        TemplateError::Render {
+            name: name.to_string(),
+            path: path.map(ToString::to_string),
+            source,
+        }
+    }
+}
+
+/// minijinja's error with its template excerpt (`{:#}`).
+struct Detailed<'a>(&'a minijinja::Error);
+
+impl std::fmt::Display for Detailed<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:#}", self.0)
     }
 }
 
@@ -169,13 +221,15 @@ pub(crate) fn render(
         };
         let tmpl = env
             .get_template(&name)
-            .map_err(|e| Error::Template(format!("template `{name}`: {e:#}")))?;
+            .map_err(|source| TemplateError::render(&name, None, source))?;
         let mut emit = |path: String, ctx: minijinja::Value| -> Result<(), Error> {
-            let path = RelPath::new(&path)
-                .map_err(|e| Error::Template(format!("{target}/target.yaml: {e}")))?;
+            let path = RelPath::new(&path).map_err(|source| TemplateError::Path {
+                target: target.to_string(),
+                source,
+            })?;
             let text = tmpl
                 .render(ctx)
-                .map_err(|e| Error::Template(format!("template `{name}` for `{path}`: {e:#}")))?;
+                .map_err(|source| TemplateError::render(&name, Some(&path), source))?;
             tree.insert(path, rule.class, text.into_bytes())
         };
         match rule.each {

@@ -80,7 +80,8 @@ pub enum Each {
 }
 
 impl TargetDesc {
-    pub fn parse(name: &str, text: &str) -> Result<TargetDesc, String> {
-        serde_yaml::from_str(text).map_err(|e| format!("target `{name}`: invalid target.yaml: {e}"))
+    /// Parses one `target.yaml`.
+    pub fn parse(text: &str) -> Result<TargetDesc, serde_yaml::Error> {
+        serde_yaml::from_str(text)
     }
 }

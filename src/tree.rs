@@ -59,7 +59,7 @@ pub struct Tree {
 impl Tree {
     pub fn insert(&mut self, path: RelPath, class: Class, bytes: Vec<u8>) -> Result<(), Error> {
         if self.files.contains_key(&path) {
-            return Err(Error::Template(format!("two templates write `{path}`")));
+            return Err(crate::render::TemplateError::Collision(path.to_string()).into());
         }
         self.files.insert(path, GenFile { class, bytes });
         Ok(())
