@@ -14,6 +14,7 @@ use crate::tree::{RelPath, Tree, UnsafePath};
 use crate::Error;
 
 pub(crate) mod js;
+mod view;
 
 static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
@@ -149,6 +150,16 @@ pub enum TemplateError {
         #[source]
         source: UnsafePath,
     },
+    /// A template data file (e.g. `_shared/package.yaml`) is missing or does not parse.
+    #[error("template data `{name}`: {source}")]
+    Data {
+        name: String,
+        #[source]
+        source: serde_yaml::Error,
+    },
+    /// A target or spec needs an npm package that `_shared/package.yaml` pins no version of.
+    #[error("`{package}` (needed on target `{target}`) has no version in `_shared/package.yaml`: add one under `versions`")]
+    Unpinned { package: String, target: String },
     /// Two file rules make the same path.
     #[error("two templates write `{0}`")]
     Collision(String),
@@ -210,6 +221,14 @@ pub(crate) fn render(
         .map(|rule| (rule.template.as_str(), rule.path.as_str()))
         .collect();
     let paths = minijinja::Value::from(Serde(&paths));
+    let package = view::package(
+        model,
+        target,
+        desc,
+        templates.get(view::SHARED).unwrap_or_default(),
+    )?;
+    let package = minijinja::Value::from(Serde(&package));
+    let lint = minijinja::Value::from(Serde(&view::lint(desc)));
     for rule in &desc.files {
         if rule.when == When::Storage && model.storages.is_empty() {
             continue;
@@ -235,14 +254,14 @@ pub(crate) fn render(
         match rule.each {
             Each::Once => emit(
                 rule.path.clone(),
-                context! { api => api.clone(), target => target_value.clone(), handlers => handlers.clone(), paths => paths.clone(), file => &rule.path },
+                context! { api => api.clone(), target => target_value.clone(), handlers => handlers.clone(), paths => paths.clone(), package => package.clone(), lint => lint.clone(), file => &rule.path },
             )?,
             Each::Operation => {
                 for op in &model.operations {
                     let path = rule.path.replace("{operation}", &op.stem);
                     emit(
                         path.clone(),
-                        context! { api => api.clone(), target => target_value.clone(), handlers => handlers.clone(), paths => paths.clone(), op => Serde(op), file => path },
+                        context! { api => api.clone(), target => target_value.clone(), handlers => handlers.clone(), paths => paths.clone(), package => package.clone(), lint => lint.clone(), op => Serde(op), file => path },
                     )?;
                 }
             }

@@ -32,7 +32,65 @@ pub struct TargetDesc {
     /// Handler file stems the platform would treat specially (e.g. deploy as a function).
     #[serde(default)]
     pub reserved_stems: Vec<String>,
+    /// What the target adds to every project's package.json (`_shared/package.yaml`).
+    #[serde(default)]
+    pub package: PackageDesc,
+    /// `.gitignore` lines after `node_modules/`: what the platform's tools write, local secrets.
+    #[serde(default)]
+    pub gitignore: Vec<String>,
+    /// What ESLint's config needs to know of the platform.
+    #[serde(default)]
+    pub lint: LintDesc,
     pub files: Vec<FileRule>,
+}
+
+/// A target's part of package.json.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackageDesc {
+    /// Scripts before the ones every project has (`[name, command]`: `[dev, netlify dev]`).
+    #[serde(default)]
+    pub scripts: Vec<(String, String)>,
+    /// package.json's `main`, where the platform reads it.
+    #[serde(default)]
+    pub main: Option<String>,
+    /// Packages the platform's code imports, whatever the spec says.
+    #[serde(default)]
+    pub dependencies: Vec<String>,
+    /// Packages the platform's local tools need.
+    #[serde(default)]
+    pub dev_dependencies: Vec<String>,
+    /// Whether package.json says `"engines": { "node": ">=20" }` (not where the runtime is not Node).
+    #[serde(default = "yes")]
+    pub node_engines: bool,
+}
+
+impl Default for PackageDesc {
+    fn default() -> PackageDesc {
+        PackageDesc {
+            scripts: Vec::new(),
+            main: None,
+            dependencies: Vec::new(),
+            dev_dependencies: Vec::new(),
+            node_engines: true,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// What ESLint's config needs to know of a target.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LintDesc {
+    /// Folders the platform's local tools build, which ESLint ignores.
+    #[serde(default)]
+    pub tool_dirs: Vec<String>,
+    /// Globs of the code that runs where Node.js's globals do not exist (a Worker's).
+    #[serde(default)]
+    pub web_only: Vec<String>,
 }
 
 /// One output file, or one per operation.

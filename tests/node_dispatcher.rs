@@ -25,8 +25,17 @@ use common::{
     require_node, require_npm,
 };
 
-/// The jose version `tests/node/install-node-deps.sh` installs; the generated package.json must pin it.
-const JOSE_VERSION: &str = "6.2.18";
+/// The jose version templates/_shared/package.yaml pins: `tests/node/install-node-deps.sh` must
+/// install it, the generated package.json must name it.
+fn jose_version() -> String {
+    let path = manifest_dir().join("templates/_shared/package.yaml");
+    let data: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(&path).expect("package.yaml")).unwrap();
+    data["versions"]["jose"]
+        .as_str()
+        .expect("package.yaml pins jose")
+        .to_string()
+}
 
 /// `node --check` on every JavaScript file of the project (node_modules excluded).
 fn assert_syntax(project: &Path) {
@@ -91,7 +100,8 @@ fn install_jose() -> PathBuf {
     });
     let json: serde_json::Value = serde_json::from_str(&text).expect("jose's package.json");
     assert_eq!(
-        json["version"], JOSE_VERSION,
+        json["version"].as_str(),
+        Some(jose_version().as_str()),
         "install-node-deps.sh installed another jose"
     );
     dir
@@ -137,8 +147,9 @@ fn generated_jwt_cors_dispatcher_passes_node_tests() {
     )
     .expect("generated package.json is JSON");
     assert_eq!(
-        package["dependencies"]["jose"], JOSE_VERSION,
-        "the generated package.json pins another jose: update JOSE_VERSION here and in tests/node/install-node-deps.sh"
+        package["dependencies"]["jose"].as_str(),
+        Some(jose_version().as_str()),
+        "the generated package.json pins another jose than templates/_shared/package.yaml"
     );
 
     link_dir(&jose, &project.join("node_modules"));

@@ -1,7 +1,6 @@
-{#- ESLint's flat config, included by each target's eslint.config.js after it sets `platform_dirs`
-    (what the platform's local tools build, to ignore) and, where the platform's runtime has no
-    Node.js globals, `web_only` (the folders that run there). `target.module == "cjs"`: .js files
-    are CommonJS. -#}
+{#- ESLint's flat config. `target.lint`: `tool_dirs` (what the platform's local tools build, to
+    ignore) and `web_only` (the folders that run where Node.js's globals do not exist).
+    `target.module == "cjs"`: .js files are CommonJS. -#}
 // Created by scaffold from {{ api.spec_file }}. This file is yours: scaffold never overwrites it.
 //
 // `npm run lint`: ESLint's recommended rules over the project. The runtimes' global names are
@@ -37,17 +36,17 @@ const web = readonly([
   'setTimeout',
   'structuredClone',
 ]);
-// Node.js only{% if web_only is defined %}: the tests and local tools, not the Worker{% endif %}.
+// Node.js only{% if target.lint.web_only %}: the tests and local tools, not the Worker{% endif %}.
 const node = readonly(['Buffer', 'process']);
 // Browsers only: client/ runs in the page.
 const browser = readonly(['document', 'localStorage', 'location', 'navigator', 'sessionStorage', 'window']);
 
 export default [
   // scaffold's state, and what the platform's local tools build.
-  { ignores: {{ ([".scaffold/"] + platform_dirs)|js }} },
+  { ignores: {{ lint.ignores|js }} },
   js.configs.recommended,
   { languageOptions: { ecmaVersion: 'latest', sourceType: 'module', globals: web } },
-  { ignores: {{ (["client/**"] + (web_only if web_only is defined else []))|js }}, languageOptions: { globals: node } },
+  { ignores: {{ lint.node_ignores|js }}, languageOptions: { globals: node } },
   { files: ['client/**'], languageOptions: { globals: browser } },
 {% if target.module == "cjs" %}
   // package.json has no "type": .js files are CommonJS modules, but for client/ (the browser's).

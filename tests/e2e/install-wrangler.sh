@@ -29,13 +29,19 @@ exec </dev/null
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly E2E_DIR
 
-# Pinned, exact. Changing it makes a new cache directory.
-readonly WRANGLER_VERSION="4.86.0"
-# The workerd build wrangler 4.86.0 depends on (npm package workerd@1.20260426.1).
-readonly WORKERD_VERSION="2026-04-26"
-
 # shellcheck source=../lib/install.sh
 . "$E2E_DIR/../lib/install.sh"
+
+# Pinned, exact: the version generated package.json files pin (templates/_shared/package.yaml).
+# Changing it makes a new cache directory.
+WRANGLER_VERSION="$(pinned wrangler)"
+readonly WRANGLER_VERSION
+# The workerd build wrangler 4.86.0 depends on (npm package workerd@1.20260426.1).
+readonly WORKERD_VERSION="2026-04-26"
+if [ "$WRANGLER_VERSION" != 4.86.0 ]; then
+    echo "install-wrangler: wrangler is now pinned at $WRANGLER_VERSION: set WORKERD_VERSION to the workerd it depends on, and the 4.86.0 here" >&2
+    exit 1
+fi
 install_init install-wrangler
 
 NODE_VERSION="$(sed -n 's/^SCAFFOLD_E2E_NODE_PKG_VERSION="\([0-9.]*\)".*/\1/p' "$E2E_DIR/install-tools.sh")"

@@ -10,6 +10,8 @@
 # discarded and redone. Source it (with `set -euo pipefail` on), then:
 #
 #   install_init NAME               log prefix NAME; sets cache_root (created) and marker
+#   pinned PACKAGE                  prints the exact version templates/_shared/package.yaml pins
+#                                   for npm PACKAGE (what generated projects depend on); dies if none
 #   log MESSAGE / die MESSAGE       to stderr; die exits $install_die_status (default 1)
 #   install_need TOOL [HINT]        TOOL must be on PATH
 #   install_need_node MIN WHAT      the node on PATH must be >= MIN (major) for WHAT
@@ -43,6 +45,14 @@ log() { printf '%s: %s\n' "$install_name" "$*" >&2; }
 die() {
     log "error: $*"
     exit "$install_die_status"
+}
+
+pinned() {
+    local file version
+    file="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/templates/_shared/package.yaml"
+    version="$(sed -n "s|^  \"\{0,1\}$1\"\{0,1\}: \"\([0-9][0-9.]*\)\"\$|\1|p" "$file")"
+    [ -n "$version" ] || { echo "no version of $1 in $file" >&2; exit 1; }
+    printf '%s\n' "$version"
 }
 
 install_init() {

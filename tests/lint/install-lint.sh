@@ -20,16 +20,17 @@
 set -euo pipefail
 exec </dev/null
 
-# Pinned, exact versions: the ones templates/<target>/package.json pin. Changing one makes a new
-# cache dir; tests/lint.rs checks that the generated package.json files agree.
-PRETTIER_VERSION="3.10.1"
-ESLINT_VERSION="9.39.5"
-ESLINT_JS_VERSION="9.39.5"
-
-versions="prettier-$PRETTIER_VERSION-eslint-$ESLINT_VERSION-eslint-js-$ESLINT_JS_VERSION"
-
 # shellcheck source=../lib/install.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/install.sh"
+
+# Pinned, exact versions: the ones generated package.json files pin, read from
+# templates/_shared/package.yaml. Changing one makes a new cache dir; tests/lint.rs checks that the
+# generated package.json files agree.
+PRETTIER_VERSION="$(pinned prettier)"
+ESLINT_VERSION="$(pinned eslint)"
+ESLINT_JS_VERSION="$(pinned @eslint/js)"
+
+versions="prettier-$PRETTIER_VERSION-eslint-$ESLINT_VERSION-eslint-js-$ESLINT_JS_VERSION"
 install_init install-lint
 dest="$cache_root/lint-$versions"
 

@@ -20,13 +20,14 @@
 set -euo pipefail
 exec </dev/null
 
-# Pinned, exact version: the one specs' package.json files pin. Changing it makes a new cache dir.
-JOSE_VERSION="6.2.18"
-AZURE_FUNCTIONS_VERSION="4.16.5"
-NETLIFY_BLOBS_VERSION="11.1.1"
-
 # shellcheck source=../lib/install.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/install.sh"
+
+# Pinned, exact versions: the ones generated package.json files pin, read from
+# templates/_shared/package.yaml. Changing one makes a new cache dir.
+JOSE_VERSION="$(pinned jose)"
+AZURE_FUNCTIONS_VERSION="$(pinned @azure/functions)"
+NETLIFY_BLOBS_VERSION="$(pinned @netlify/blobs)"
 install_init install-node-deps
 versions="jose-$JOSE_VERSION-azfn-$AZURE_FUNCTIONS_VERSION-blobs-$NETLIFY_BLOBS_VERSION"
 dest="$cache_root/$versions"

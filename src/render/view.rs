@@ -1,0 +1,139 @@
+//! Views: what templates print that is computed, not looked up. `package`: a project's
+//! package.json (scripts, dependencies at their pinned versions) from the target's `package:`
+//! data, the model's auth provider and storages, and `_shared/package.yaml`, the one place
+//! versions are pinned. `lint`: what ESLint's config ignores where.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::TemplateError;
+use crate::model::Model;
+use crate::target::TargetDesc;
+
+/// The template data file every target's package.json is made from.
+pub(crate) const SHARED: &str = "_shared/package.yaml";
+
+/// `_shared/package.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Shared {
+    /// Every package a project may depend on -> its exact version.
+    versions: BTreeMap<String, String>,
+    /// Every project's tooling.
+    dev_dependencies: Vec<String>,
+    /// By `auth.provider`: the packages that provider's code imports.
+    auth: BTreeMap<String, Vec<String>>,
+    /// By storage: the packages its store imports.
+    storage: BTreeMap<String, Vec<String>>,
+    /// The scripts after the target's own; `{entry}` is the target's entry file.
+    scripts: Vec<(String, String)>,
+}
+
+/// What `_shared/package.json` prints.
+#[derive(Debug, Serialize)]
+pub(crate) struct Package {
+    main: Option<String>,
+    scripts: Vec<Script>,
+    dependencies: Vec<Dependency>,
+    dev_dependencies: Vec<Dependency>,
+    node_engines: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct Script {
+    name: String,
+    command: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Dependency {
+    name: String,
+    version: String,
+}
+
+/// The package view of `model` on `target` (described by `desc`); `shared` is the text of
+/// `_shared/package.yaml`.
+pub(crate) fn package(
+    model: &Model,
+    target: &str,
+    desc: &TargetDesc,
+    shared: &str,
+) -> Result<Package, TemplateError> {
+    let shared: Shared = serde_yaml::from_str(shared).map_err(|source| TemplateError::Data {
+        name: SHARED.to_string(),
+        source,
+    })?;
+    let mut runtime: BTreeSet<&str> = desc
+        .package
+        .dependencies
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let by_spec = shared
+        .auth
+        .get(model.auth.provider())
+        .into_iter()
+        .chain(model.storages.iter().filter_map(|s| shared.storage.get(s)));
+    runtime.extend(by_spec.flatten().map(String::as_str));
+    let dev: BTreeSet<&str> = shared
+        .dev_dependencies
+        .iter()
+        .chain(&desc.package.dev_dependencies)
+        .map(String::as_str)
+        .collect();
+    let pinned = |names: BTreeSet<&str>| -> Result<Vec<Dependency>, TemplateError> {
+        names
+            .into_iter()
+            .map(|name| match shared.versions.get(name) {
+                Some(version) => Ok(Dependency {
+                    name: name.to_string(),
+                    version: version.clone(),
+                }),
+                None => Err(TemplateError::Unpinned {
+                    package: name.to_string(),
+                    target: target.to_string(),
+                }),
+            })
+            .collect()
+    };
+    let scripts = desc
+        .package
+        .scripts
+        .iter()
+        .chain(&shared.scripts)
+        .map(|(name, command)| Script {
+            name: name.clone(),
+            command: command.replace("{entry}", &desc.entry),
+        })
+        .collect();
+    Ok(Package {
+        main: desc.package.main.clone(),
+        scripts,
+        dependencies: pinned(runtime)?,
+        dev_dependencies: pinned(dev)?,
+        node_engines: desc.package.node_engines,
+    })
+}
+
+/// What `_shared/eslint.config.js` prints: the folders ESLint ignores, and those that do not
+/// get Node.js's globals.
+#[derive(Debug, Serialize)]
+pub(crate) struct Lint {
+    ignores: Vec<String>,
+    node_ignores: Vec<String>,
+}
+
+/// scaffold's state and the platform's builds are not linted; the browser's code (`client/`)
+/// and code that runs where Node.js's globals do not exist get no Node.js globals.
+pub(crate) fn lint(desc: &TargetDesc) -> Lint {
+    let with = |first: &str, rest: &[String]| {
+        std::iter::once(first.to_string())
+            .chain(rest.iter().cloned())
+            .collect()
+    };
+    Lint {
+        ignores: with(".scaffold/", &desc.lint.tool_dirs),
+        node_ignores: with("client/**", &desc.lint.web_only),
+    }
+}

@@ -1,2 +1,0 @@
-{% set platform_dirs = [".aws-sam/"] %}
-{% include "_shared/eslint.config.js" %}

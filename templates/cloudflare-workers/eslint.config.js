@@ -1,3 +1,0 @@
-{% set platform_dirs = [".wrangler/"] %}
-{% set web_only = ["src/**"] %}
-{% include "_shared/eslint.config.js" %}

@@ -1,2 +1,0 @@
-{% set platform_dirs = [".netlify/"] %}
-{% include "_shared/eslint.config.js" %}

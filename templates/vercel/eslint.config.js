@@ -1,2 +1,0 @@
-{% set platform_dirs = [".vercel/"] %}
-{% include "_shared/eslint.config.js" %}
