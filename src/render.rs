@@ -117,6 +117,8 @@ impl Templates {
         env.add_filter("js_key", js_key);
         env.add_filter("js_prop", js_prop);
         env.add_filter("js_assign", js_assign);
+        env.add_filter("js_call", js_call);
+        env.add_filter("js_code_prop", js_code_prop);
         env.add_filter("json", json_literal);
         // For templates that print a line one way when it fits, another (as Prettier) when not.
         env.add_global("print_width", js::WIDTH);
@@ -320,6 +322,19 @@ fn js_assign(
     indent: Option<usize>,
 ) -> Result<String, minijinja::Error> {
     Ok(js::assign(&left, &to_json(&value)?, indent.unwrap_or(0)))
+}
+
+/// `{{ [arg, ...]|js_call(callee, indent) }}`: the call `callee(arg, ...)` starting at column
+/// `indent` (its `;` follows), broken one argument a line as Prettier breaks it when wider than
+/// the print width. The arguments are JavaScript code (e.g. `op.method|js`, `"args"`).
+fn js_call(args: Vec<String>, callee: String, indent: usize) -> String {
+    js::call(&callee, &args, indent)
+}
+
+/// `{{ code|js_code_prop(key, indent) }}`: the property `key: code` starting at column `indent`
+/// (its `,` follows), the code on the next line when wider than the print width.
+fn js_code_prop(code: String, key: String, indent: usize) -> String {
+    js::code_prop(&key, &code, indent)
 }
 
 /// `{{ value|json }}`: the value as compact JSON (for JSON and YAML files), without HTML-motivated

@@ -222,10 +222,56 @@ pub(crate) fn assign(left: &str, v: &Value, indent: usize) -> String {
     rhs(left, " =", v, indent, false)
 }
 
+/// `callee(arg, ...)` at column `indent`, before its `;`: on one line when it fits the print
+/// width, else as Prettier breaks a call: one argument a line, each with its `,`. The arguments
+/// are JavaScript already (e.g. printed by `flat`).
+pub(crate) fn call(callee: &str, args: &[String], indent: usize) -> String {
+    let flat = format!("{callee}({})", args.join(", "));
+    if indent + width(&flat) < WIDTH {
+        return flat;
+    }
+    let pad = " ".repeat(indent + INDENT);
+    let mut out = format!("{callee}(\n");
+    for arg in args {
+        out.push_str(&format!("{pad}{arg},\n"));
+    }
+    out.push_str(&" ".repeat(indent));
+    out.push(')');
+    out
+}
+
+/// The property `key: code` at column `indent`, before its `,`: on one line when it fits, else
+/// the code on the next line, indented (as Prettier breaks a property whose value is a name).
+pub(crate) fn code_prop(key: &str, code: &str, indent: usize) -> String {
+    let flat = format!("{key}: {code}");
+    if indent + width(&flat) < WIDTH {
+        return flat;
+    }
+    format!("{key}:\n{}{code}", " ".repeat(indent + INDENT))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn calls_break_one_argument_a_line_past_the_width() {
+        let args = vec!["'GET'".to_string(), "'/api/x'".to_string()];
+        assert_eq!(call("call", &args, 2), "call('GET', '/api/x')");
+        let long = vec!["'a'".repeat(40), "b".to_string()];
+        assert_eq!(
+            call("f", &long, 2),
+            format!("f(\n    {},\n    b,\n  )", "'a'".repeat(40))
+        );
+        // The `;` after the call counts: 2 + 117 columns + `;` fits, one more does not.
+        let fits = vec!["x".repeat(117 - 3)];
+        assert_eq!(call("f", &fits, 2).lines().count(), 1);
+        let over = vec!["x".repeat(118 - 3)];
+        assert_eq!(call("f", &over, 2).lines().count(), 3);
+        assert_eq!(code_prop("k", &"v".repeat(200), 2).lines().count(), 2);
+        assert_eq!(code_prop("k", "v", 2), "k: v");
+    }
 
     #[test]
     fn strings_take_prettiers_quotes() {

@@ -284,18 +284,7 @@ export function createClient({ baseUrl = '', getToken{% if api.auth.provider == 
 {% for op in api.operations %}
     /** `{{ op.method }} {{ op.full_path }}`: {{ op.summary }}. Arguments: {% for p in op.params %}{{ p }}, {% endfor %}{% if op.takes_body %}body, {% endif %}options. */
     async {{ op.name.camel }}(...args) {
-{% set line %}      return call({{ op.method|js }}, {{ op.full_path|js }}, {{ op.params|js }}, {{ op.takes_body|js }}, args);{% endset %}
-{% if line|length <= print_width %}
-{{ line }}
-{% else %}
-      return call(
-        {{ op.method|js }},
-        {{ op.full_path|js }},
-        {{ op.params|js }},
-        {{ op.takes_body|js }},
-        args,
-      );
-{% endif %}
+      {{ [op.method|js, op.full_path|js, op.params|js, op.takes_body|js, "args"]|js_call("return call", 6) }};
     },
 {% endfor %}
   };

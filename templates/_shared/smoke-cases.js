@@ -36,15 +36,7 @@ test('{{ route.path }}: OPTIONS answers 204 with Allow{% if route.unallowed %}, 
 {% if not op.public and not op.params %}
 
 test('{{ op.method }} {{ op.full_path }} without a token is refused: 401', async () => {
-{% set line %}  const res = await call({{ op.method|js }}, {{ op.full_path|js }});{% endset %}
-{% if line|length <= print_width %}
-{{ line }}
-{% else %}
-  const res = await call(
-    {{ op.method|js }},
-    {{ op.full_path|js }},
-  );
-{% endif %}
+  {{ [op.method|js, op.full_path|js]|js_call("const res = await call", 2) }};
   assert.equal(res.status, 401);
   assert.equal(res.headers['www-authenticate'], 'Bearer');
   assertSecurityHeaders(res);

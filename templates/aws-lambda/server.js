@@ -118,12 +118,5 @@ const server = http.createServer(async (req, res) => {
 });
 
 server.listen(PORT, HOST, () => {
-{% set line %}  console.log(`{{ api.name.spec }}: http://${HOST}:${PORT}{{ api.base_path }}/ (Lambda payload 2.0, local)`);{% endset %}
-{% if line|length <= print_width %}
-{{ line }}
-{% else %}
-  console.log(
-    `{{ api.name.spec }}: http://${HOST}:${PORT}{{ api.base_path }}/ (Lambda payload 2.0, local)`,
-  );
-{% endif %}
+  {{ ["`" ~ api.name.spec ~ ": http://${HOST}:${PORT}" ~ api.base_path ~ "/ (Lambda payload 2.0, local)`"]|js_call("console.log", 2) }};
 });

@@ -80,12 +80,5 @@ const server = http.createServer(async (req, res) => {
 });
 
 server.listen(PORT, HOST, () => {
-{% set line %}  console.log(`{{ api.name.spec }}: http://${HOST}:${PORT}{{ api.base_path }}/ (Azure Functions handler, local)`);{% endset %}
-{% if line|length <= print_width %}
-{{ line }}
-{% else %}
-  console.log(
-    `{{ api.name.spec }}: http://${HOST}:${PORT}{{ api.base_path }}/ (Azure Functions handler, local)`,
-  );
-{% endif %}
+  {{ ["`" ~ api.name.spec ~ ": http://${HOST}:${PORT}" ~ api.base_path ~ "/ (Azure Functions handler, local)`"]|js_call("console.log", 2) }};
 });
