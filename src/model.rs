@@ -165,10 +165,22 @@ impl Auth {
             _ => None,
         }
     }
+
+    /// True when some setting of the provider is read from the environment (a deployment
+    /// parameter, a variable to declare).
+    pub fn reads_env(&self) -> bool {
+        let settings: Vec<&Setting> = match self {
+            Auth::Jwt(j) => vec![&j.issuer, &j.audience, &j.jwks_url],
+            Auth::ApiGatewayJwt(g) => vec![&g.issuer, &g.audience],
+            Auth::None | Auth::NetlifyIdentity => Vec::new(),
+        };
+        settings.iter().any(|s| s.env.is_some())
+    }
 }
 
-/// Templates see `auth` as `{ provider, none, jwt, gateway }`: the provider's name, whether no
-/// operation needs a user, and the settings of `jwt` or `api-gateway-jwt` (else null).
+/// Templates see `auth` as `{ provider, none, jwt, gateway, reads_env }`: the provider's name,
+/// whether no operation needs a user, the settings of `jwt` or `api-gateway-jwt` (else null),
+/// and whether any of them is read from the environment.
 impl Serialize for Auth {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         #[derive(Serialize)]
@@ -177,12 +189,14 @@ impl Serialize for Auth {
             none: bool,
             jwt: Option<&'a Jwt>,
             gateway: Option<&'a Gateway>,
+            reads_env: bool,
         }
         View {
             provider: self.provider(),
             none: self.is_none(),
             jwt: self.jwt(),
             gateway: self.gateway(),
+            reads_env: self.reads_env(),
         }
         .serialize(s)
     }

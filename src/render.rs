@@ -231,6 +231,8 @@ pub(crate) fn render(
     )?;
     let package = minijinja::Value::from(Serde(&package));
     let lint = minijinja::Value::from(Serde(&view::lint(desc)));
+    let store = view::store(model, templates.get(view::STORAGES).unwrap_or_default())?;
+    let store = minijinja::Value::from(Serde(&store));
     for rule in &desc.files {
         if rule.when == When::Storage && model.storages.is_empty() {
             continue;
@@ -256,14 +258,14 @@ pub(crate) fn render(
         match rule.each {
             Each::Once => emit(
                 rule.path.clone(),
-                context! { api => api.clone(), target => target_value.clone(), handlers => handlers.clone(), paths => paths.clone(), package => package.clone(), lint => lint.clone(), file => &rule.path },
+                context! { api => api.clone(), target => target_value.clone(), handlers => handlers.clone(), paths => paths.clone(), package => package.clone(), lint => lint.clone(), store => store.clone(), file => &rule.path },
             )?,
             Each::Operation => {
                 for op in &model.operations {
                     let path = rule.path.replace("{operation}", &op.stem);
                     emit(
                         path.clone(),
-                        context! { api => api.clone(), target => target_value.clone(), handlers => handlers.clone(), paths => paths.clone(), package => package.clone(), lint => lint.clone(), op => Serde(op), file => path },
+                        context! { api => api.clone(), target => target_value.clone(), handlers => handlers.clone(), paths => paths.clone(), package => package.clone(), lint => lint.clone(), store => store.clone(), op => Serde(op), file => path },
                     )?;
                 }
             }

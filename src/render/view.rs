@@ -116,6 +116,49 @@ pub(crate) fn package(
     })
 }
 
+/// The store data file: what the store code needs of each storage.
+pub(crate) const STORAGES: &str = "_shared/storages.yaml";
+
+/// `_shared/storages.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoreData {
+    storages: BTreeMap<String, StorageNeeds>,
+    handler_imports: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StorageNeeds {
+    /// Collections are opened with the handler's context.
+    context: bool,
+}
+
+/// What `_shared/store.js` and the handlers print that depends on the storages in use.
+#[derive(Debug, Serialize)]
+pub(crate) struct Store {
+    /// Some storage in use opens its collections with the handler's context.
+    needs_context: bool,
+    /// By operation kind (`create`, ...): what a CRUD handler imports from the store module.
+    imports: BTreeMap<String, Vec<String>>,
+}
+
+/// The store view of `model`; `storages` is the text of `_shared/storages.yaml`.
+pub(crate) fn store(model: &Model, storages: &str) -> Result<Store, TemplateError> {
+    let data: StoreData = serde_yaml::from_str(storages).map_err(|source| TemplateError::Data {
+        name: STORAGES.to_string(),
+        source,
+    })?;
+    let needs_context = model
+        .storages
+        .iter()
+        .any(|s| data.storages.get(s).is_some_and(|n| n.context));
+    Ok(Store {
+        needs_context,
+        imports: data.handler_imports,
+    })
+}
+
 /// What `_shared/eslint.config.js` prints: the folders ESLint ignores, and those that do not
 /// get Node.js's globals.
 #[derive(Debug, Serialize)]

@@ -25,9 +25,9 @@
 {% if op.storage != "none" %}
 
 {% if target.module == "cjs" %}
-const { openCollection, {% if op.kind == "create" %}newId, {% endif %}ownerOf{% if op.kind == "create" or op.kind == "update" %}, pick{% endif %} } = require('{{ target.shared_from_handlers }}/store.js');
+const { {{ store.imports[op.kind]|join(", ") }} } = require('{{ target.shared_from_handlers }}/store.js');
 {% else %}
-import { openCollection, {% if op.kind == "create" %}newId, {% endif %}ownerOf{% if op.kind == "create" or op.kind == "update" %}, pick{% endif %} } from '{{ target.shared_from_handlers }}/store.js';
+import { {{ store.imports[op.kind]|join(", ") }} } from '{{ target.shared_from_handlers }}/store.js';
 {% endif %}
 {% endif %}
 {% if op.storage != "none" and op.kind == "list" %}

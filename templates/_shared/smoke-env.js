@@ -2,7 +2,7 @@
     fails closed); with these, a request without a token is a plain 401. The object literal (`{}`
     when the API reads none from the environment), which `target` writes into `env`. -#}
 {% set jwt = api.auth.jwt %}
-{% if jwt and (jwt.issuer.env or jwt.audience.env or jwt.jwks_url.env) %}
+{% if jwt and api.auth.reads_env %}
 {
 {% if jwt.issuer.env %}
   {{ jwt.issuer.env|js_key }}: 'https://issuer.invalid/',

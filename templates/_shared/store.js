@@ -173,9 +173,8 @@ function kvCollection(name, ctx) {
 }
 {% endif %}
 
-{% set needs_ctx = "netlify-blobs" in api.storages or "cloudflare-kv" in api.storages %}
-/** The collection of resource `name`{% if needs_ctx %}, for a handler's context `ctx`{% else %} (handlers pass their context too: memory needs none){% endif %}. */
-async function openCollection(name{% if needs_ctx %}, ctx{% endif %}) {
+/** The collection of resource `name`{% if store.needs_context %}, for a handler's context `ctx`{% else %} (handlers pass their context too: memory needs none){% endif %}. */
+async function openCollection(name{% if store.needs_context %}, ctx{% endif %}) {
   switch (STORAGE[name]) {
 {% if "memory" in api.storages %}
     case 'memory':
