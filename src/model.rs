@@ -385,12 +385,28 @@ pub struct Route {
     pub unallowed: Option<Method>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Segment {
     /// A fixed segment, e.g. `movies`.
     pub literal: Option<String>,
     /// A parameter's name, e.g. `id`.
     pub param: Option<String>,
+}
+
+/// Templates see a segment as the dispatcher's route table holds it: a fixed segment as its
+/// text (`"movies"`), a parameter as `{ "param": "id" }`.
+impl Serialize for Segment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Param<'a> {
+            param: &'a str,
+        }
+        match (&self.literal, &self.param) {
+            (_, Some(param)) => Param { param }.serialize(s),
+            (Some(literal), None) => literal.serialize(s),
+            (None, None) => s.serialize_none(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -119,9 +119,8 @@ impl Templates {
         env.add_filter("js_assign", js_assign);
         env.add_filter("js_call", js_call);
         env.add_filter("js_code_prop", js_code_prop);
+        env.add_filter("js_object", js_object);
         env.add_filter("json", json_literal);
-        // For templates that print a line one way when it fits, another (as Prettier) when not.
-        env.add_global("print_width", js::WIDTH);
         env.set_loader(move |name| Ok(files.get(name).cloned()));
         env
     }
@@ -337,6 +336,30 @@ fn js_call(args: Vec<String>, callee: String, indent: usize) -> String {
 /// (its `,` follows), the code on the next line when wider than the print width.
 fn js_code_prop(code: String, key: String, indent: usize) -> String {
     js::code_prop(&key, &code, indent)
+}
+
+/// `{{ [[k, v], ...]|js_object(key, indent) }}`: the property `key: { k: v, ... }` starting at
+/// column `indent` (its `,` follows), one property a line when wider than the print width. A
+/// value marked `|safe` is code (`HANDLERS.list`), any other is data printed as a literal.
+fn js_object(
+    parts: Vec<minijinja::Value>,
+    key: String,
+    indent: usize,
+) -> Result<String, minijinja::Error> {
+    let parts = parts
+        .iter()
+        .map(|pair| {
+            let k = pair.get_item_by_index(0)?.to_string();
+            let v = pair.get_item_by_index(1)?;
+            let part = if v.is_safe() {
+                js::Part::Code(v.to_string())
+            } else {
+                js::Part::Data(to_json(&v)?)
+            };
+            Ok((k, part))
+        })
+        .collect::<Result<Vec<_>, minijinja::Error>>()?;
+    Ok(js::object(&key, &parts, indent))
 }
 
 /// `{{ value|json }}`: the value as compact JSON (for JSON and YAML files), without HTML-motivated

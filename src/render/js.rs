@@ -240,6 +240,41 @@ pub(crate) fn call(callee: &str, args: &[String], indent: usize) -> String {
     out
 }
 
+/// One property of `object`: its value as data (printed as a literal) or as code.
+pub(crate) enum Part {
+    Data(Value),
+    Code(String),
+}
+
+/// The property `key: { k: v, ... }` at column `indent`, before its `,`: on one line when it
+/// fits, else one property a line (data broken further by `prop` where it is wide itself).
+pub(crate) fn object(key_name: &str, parts: &[(String, Part)], indent: usize) -> String {
+    let head = key(key_name);
+    let flat_parts: Vec<String> = parts
+        .iter()
+        .map(|(k, part)| match part {
+            Part::Data(v) => format!("{}: {}", key(k), flat(v)),
+            Part::Code(code) => format!("{}: {code}", key(k)),
+        })
+        .collect();
+    let flat_line = format!("{head}: {{ {} }}", flat_parts.join(", "));
+    if indent + width(&flat_line) < WIDTH {
+        return flat_line;
+    }
+    let inner = indent + INDENT;
+    let mut out = format!("{head}: {{\n");
+    for (k, part) in parts {
+        let line = match part {
+            Part::Data(v) => prop(k, v, inner),
+            Part::Code(code) => format!("{}: {code}", key(k)),
+        };
+        out.push_str(&format!("{}{line},\n", " ".repeat(inner)));
+    }
+    out.push_str(&" ".repeat(indent));
+    out.push('}');
+    out
+}
+
 /// The property `key: code` at column `indent`, before its `,`: on one line when it fits, else
 /// the code on the next line, indented (as Prettier breaks a property whose value is a name).
 pub(crate) fn code_prop(key: &str, code: &str, indent: usize) -> String {
@@ -271,6 +306,28 @@ mod tests {
         assert_eq!(call("f", &over, 2).lines().count(), 3);
         assert_eq!(code_prop("k", &"v".repeat(200), 2).lines().count(), 2);
         assert_eq!(code_prop("k", "v", 2), "k: v");
+    }
+
+    #[test]
+    fn objects_break_one_property_a_line_past_the_width() {
+        let parts = vec![
+            ("name".to_string(), Part::Data(json!("list"))),
+            ("run".to_string(), Part::Code("HANDLERS.list".to_string())),
+        ];
+        assert_eq!(
+            object("list", &parts, 2),
+            "list: { name: 'list', run: HANDLERS.list }"
+        );
+        let wide = vec![
+            (
+                "roles".to_string(),
+                Part::Data(json!(["r".repeat(60), "s".repeat(60)])),
+            ),
+            ("run".to_string(), Part::Code("HANDLERS.list".to_string())),
+        ];
+        let broken = object("list", &wide, 2);
+        assert!(broken.starts_with("list: {\n    roles: [\n"), "{broken}");
+        assert!(broken.ends_with("    run: HANDLERS.list,\n  }"), "{broken}");
     }
 
     #[test]

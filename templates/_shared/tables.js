@@ -31,43 +31,23 @@ const SCHEMAS = {
 const OPERATIONS = {
 {% for op in api.operations %}
 {% set schema %}{% if op.body_resource %}SCHEMAS[{{ op.body_resource|js }}]{% else %}null{% endif %}{% endset %}
-{% set line %}  {{ op.name.camel }}: { name: {{ op.name.camel|js }}, run: HANDLERS.{{ op.name.camel }}, public: {{ op.public|js }}, roles: {{ op.roles|js }}, schema: {{ schema }} },{% endset %}
-{% if line|length <= print_width %}
-{{ line }}
-{% else %}
-  {{ op.name.camel }}: {
-    {{ op.name.camel|js_prop("name", 4) }},
-    run: HANDLERS.{{ op.name.camel }},
-    public: {{ op.public|js }},
-    {{ op.roles|js_prop("roles", 4) }},
-    schema: {{ schema }},
-  },
-{% endif %}
+  {{ [["name", op.name.camel], ["run", ("HANDLERS." ~ op.name.camel)|safe], ["public", op.public], ["roles", op.roles], ["schema", schema|safe]]|js_object(op.name.camel, 2) }},
 {% endfor %}
 };
 
 // Paths in match order: at the first segment where two differ, a fixed one wins over a parameter.
 const ROUTES = [
 {% for route in api.routes %}
-{% set segments = namespace(list=[]) %}
-{% for s in route.segments %}
-{% set segments.list = segments.list + [{"param": s.param} if s.param else s.literal] %}
+{% set methods = namespace(parts=[]) %}
+{% for m in route.methods %}
+{% set methods.parts = methods.parts + [[m.method, ("OPERATIONS." ~ m.operation)|safe]] %}
 {% endfor %}
-{% set methods %}    methods: { {% for m in route.methods %}{{ m.method }}: OPERATIONS.{{ m.operation }}{% if not loop.last %}, {% endif %}{% endfor %} },{% endset %}
   {
     {{ route.path|js_prop("path", 4) }},
-    {{ segments.list|js_prop("segments", 4) }},
+    {{ route.segments|js_prop("segments", 4) }},
     {{ route.allow|js_prop("allow", 4) }},
     {{ route.cors_methods|js_prop("corsMethods", 4) }},
-{% if methods|length <= print_width %}
-{{ methods }}
-{% else %}
-    methods: {
-{% for m in route.methods %}
-      {{ m.method }}: OPERATIONS.{{ m.operation }},
-{% endfor %}
-    },
-{% endif %}
+    {{ methods.parts|js_object("methods", 4) }},
   },
 {% endfor %}
 ];
