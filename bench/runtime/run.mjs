@@ -53,11 +53,11 @@ const cold = [];
 for (const f of families) {
   for (const n of NS) {
     for (const how of ['files', 'bundle']) {
-      cold.push({ key: `${f.id}-${how}-${n}`, family: f, n, kind: f.kind, entry: path.join(W, `n${n}`, f[how]), times: [], required: f.required });
+      cold.push({ key: `${f.id}-${how}-${n}`, family: f, n, kind: f.kind, entry: path.join(W, `n${n}`, f[how]), times: [], cpu: [], required: f.required });
     }
   }
 }
-cold.push({ key: 'floor', family: floor, n: 0, kind: 'v1', entry: floor.entry, times: [], required: true });
+cold.push({ key: 'floor', family: floor, n: 0, kind: 'v1', entry: floor.entry, times: [], cpu: [], required: true });
 
 function coldOnce(v) {
   const t0 = process.hrtime.bigint();
@@ -67,11 +67,12 @@ function coldOnce(v) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.error || r.status !== 0 || r.stdout.trim() !== '200') {
+  const [status, cpuUs] = r.stdout.trim().split(' ');
+  if (r.error || r.status !== 0 || status !== '200' || !/^[0-9]+$/.test(cpuUs || '')) {
     const why = r.error ? String(r.error.message) : `exit ${r.status}, printed ${JSON.stringify(r.stdout.trim())}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`;
     throw new Error(`cold start of ${path.relative(W, v.entry)}: ${why}`);
   }
-  return ms;
+  return [ms, Number(cpuUs) / 1000];
 }
 
 say(`cold starts: ${cold.length} entries x (${WARMUP_RUNS} warm-up + ${RUNS}) runs`);
@@ -79,8 +80,11 @@ for (let round = 0; round < WARMUP_RUNS + RUNS; round++) {
   for (const v of cold) {
     if (v.error) continue;
     try {
-      const ms = coldOnce(v);
-      if (round >= WARMUP_RUNS) v.times.push(ms);
+      const [ms, cpu] = coldOnce(v);
+      if (round >= WARMUP_RUNS) {
+        v.times.push(ms);
+        v.cpu.push(cpu);
+      }
     } catch (err) {
       v.error = err.message;
       errors.push([v.required, v.error]);
@@ -90,6 +94,7 @@ for (let round = 0; round < WARMUP_RUNS + RUNS; round++) {
   say(`cold round ${round + 1}/${WARMUP_RUNS + RUNS} done`);
 }
 const coldMs = Object.fromEntries(cold.filter((v) => !v.error).map((v) => [v.key, median(v.times)]));
+const coldCpu = Object.fromEntries(cold.filter((v) => !v.error).map((v) => [v.key, median(v.cpu)]));
 
 // ---- bundle sizes ----
 const bytes = {};
@@ -117,11 +122,20 @@ function casesFor(f, n) {
     { name: 'method', method: 'DELETE', path: `/api/${last}`, expect: 405, allow: 'GET, POST, OPTIONS' },
   ];
 }
-const warm = {}; // key -> warm.mjs output
+// Each entry runs in WARM_PROCS fresh processes, in interleaved rounds (as the cold starts); a
+// request kind's figure is the median of the processes' medians.
+const WARM_PROCS = Math.max(1, Math.min(15, Number.parseInt(env.BENCH_WARM_PROCS || '3', 10) || 3));
+const runs = {}; // key -> [warm.mjs output]
+const failed = new Set();
+function fail(key, required, msg) {
+  failed.add(key);
+  errors.push([required, msg]);
+  say(msg);
+}
 function warmRun(key, kind, entry, cases, required) {
+  if (failed.has(key)) return;
   const casesFile = path.join(W, `cases-${key}.json`);
   fs.writeFileSync(casesFile, JSON.stringify(cases));
-  say(`warm: ${key}`);
   const r = spawnSync(process.execPath, [path.join(HERE, 'warm.mjs'), kind, entry, casesFile, headersFile], {
     encoding: 'utf8',
     timeout: WARM_TIMEOUT_MS,
@@ -129,23 +143,30 @@ function warmRun(key, kind, entry, cases, required) {
     maxBuffer: 16 << 20,
   });
   if (r.error || r.status !== 0) {
-    const msg = `warm run of ${path.relative(W, entry)}: ${r.error ? r.error.message : `exit ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`}`;
-    errors.push([required, msg]);
-    say(msg);
+    fail(key, required, `warm run of ${path.relative(W, entry)}: ${r.error ? r.error.message : `exit ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`}`);
     return;
   }
   const out = JSON.parse(r.stdout);
-  warm[key] = out;
-  for (const [name, res] of Object.entries(out.results)) {
-    if (res.error) {
-      const msg = `${key} ${name}: ${res.error}`;
-      errors.push([required, msg]);
-      say(msg);
-    }
+  const bad = Object.entries(out.results).filter(([, res]) => res.error);
+  if (bad.length > 0) {
+    fail(key, required, bad.map(([name, res]) => `${key} ${name}: ${res.error}`).join('; '));
+    return;
   }
+  (runs[key] ||= []).push(out);
 }
-for (const f of families) for (const n of NS) warmRun(`${f.id}-${n}`, f.kind, path.join(W, `n${n}`, f.files), casesFor(f, n), f.required);
-warmRun('floor', 'v1', floor.entry, casesFor(floor, 0), true);
+say(`warm: ${families.length * NS.length + 1} entries x ${WARM_PROCS} processes`);
+for (let round = 0; round < WARM_PROCS; round++) {
+  for (const f of families) for (const n of NS) warmRun(`${f.id}-${n}`, f.kind, path.join(W, `n${n}`, f.files), casesFor(f, n), f.required);
+  warmRun('floor', 'v1', floor.entry, casesFor(floor, 0), true);
+  say(`warm round ${round + 1}/${WARM_PROCS} done`);
+}
+const warm = {}; // key -> { loadMs, iters, batches, warmup, results: { name: { us } } } (medians)
+for (const [key, outs] of Object.entries(runs)) {
+  if (failed.has(key)) continue;
+  const results = {};
+  for (const name of Object.keys(outs[0].results)) results[name] = { us: median(outs.map((o) => o.results[name].us)) };
+  warm[key] = { ...outs[0], loadMs: median(outs.map((o) => o.loadMs)), results };
+}
 const us = (key, name) => warm[key]?.results?.[name]?.us;
 
 // ---- report ----
@@ -167,26 +188,30 @@ p();
 p(`- machine: \`nproc\` = ${os.availableParallelism ? os.availableParallelism() : os.cpus().length}, ${os.cpus()[0]?.model?.trim() || 'unknown CPU'}, ${os.type()} ${os.release()}; load average (1/5/15 min) ${env.RT_LOAD_START} at the start, ${load} at the end`);
 p(`- node ${process.version}; esbuild ${env.RT_ESBUILD_VERSION}; hono ${env.RT_HONO_VERSION}; ${env.RT_SCAFFOLD} at commit ${env.RT_COMMIT}`);
 p(`- cold start: median of ${RUNS} runs (after ${WARMUP_RUNS} warm-up round, page cache warm), from spawning \`node bench/runtime/cold.mjs\` to its exit: load the entry (\`require\` for v1, \`import\` for ES modules), answer one \`GET /api/res000\` (checked: 200), exit; all entries interleaved round by round`);
-p(`- warm: per entry one process; per request kind ${sample.warmup ?? '?'} calls of warm-up, then ${sample.iters ?? '?'} calls in ${sample.batches ?? '?'} batches, median of the batches' µs per call; the event or Request is built once per kind (the platform's work is not timed); the first answer is checked (status, every security header, X-Request-Id, Allow)`);
+p(`- warm: per entry ${WARM_PROCS} fresh processes in interleaved rounds, the median of their medians; in each, per request kind ${sample.warmup ?? '?'} calls of warm-up, then ${sample.iters ?? '?'} calls in ${sample.batches ?? '?'} batches, median of the batches' µs per call; the event or Request is built once per kind (the platform's work is not timed); the first answer is checked (status, every security header, X-Request-Id, Allow)`);
 p('- netlify (v1): Netlify Identity user in `context.clientContext.user` (every bench operation needs one); netlify-modern: the same spec with `auth.provider: none` (it has no Netlify Identity; `jwt` would fetch a JWKS); Hono and the floor have no auth');
 if (env.RT_MODERN_STATUS) p(`- netlify-modern: **not measured**: ${env.RT_MODERN_STATUS}`);
 p(`- handler files (api-methods/*.js) in the netlify project: ${NS.map((n) => `${n} ops: ${handlerFiles[n]}`).join('; ')}`);
 p();
 
-p('### Cold start (ms)');
-p();
-p(`| entry | ${NS.map((n) => `${n} ops`).join(' | ')} |${has(10) && has(1000) ? ' 1000/10 |' : ''}`);
-p(`|---|${NS.map(() => '--:|').join('')}${has(10) && has(1000) ? '--:|' : ''}`);
-for (const f of families) {
-  for (const how of ['files', 'bundle']) {
-    const cells = NS.map((n) => fmt(coldMs[`${f.id}-${how}-${n}`]));
-    const r = ratio(coldMs[`${f.id}-${how}-1000`], coldMs[`${f.id}-${how}-10`]);
-    const what = how === 'bundle' ? 'esbuild bundle' : f.id === 'hono' ? 'app.mjs + node_modules/hono' : 'files as generated';
-    p(`| ${f.label}, ${what} | ${cells.join(' | ')} |${has(10) && has(1000) ? ` ${fmt(r, 2)} |` : ''}`);
+function coldTable(title, values) {
+  p(title);
+  p();
+  p(`| entry | ${NS.map((n) => `${n} ops`).join(' | ')} |${has(10) && has(1000) ? ' 1000/10 |' : ''}`);
+  p(`|---|${NS.map(() => '--:|').join('')}${has(10) && has(1000) ? '--:|' : ''}`);
+  for (const f of families) {
+    for (const how of ['files', 'bundle']) {
+      const cells = NS.map((n) => fmt(values[`${f.id}-${how}-${n}`]));
+      const r = ratio(values[`${f.id}-${how}-1000`], values[`${f.id}-${how}-10`]);
+      const what = how === 'bundle' ? 'esbuild bundle' : f.id === 'hono' ? 'app.mjs + node_modules/hono' : 'files as generated';
+      p(`| ${f.label}, ${what} | ${cells.join(' | ')} |${has(10) && has(1000) ? ` ${fmt(r, 2)} |` : ''}`);
+    }
   }
+  p(`| ${floor.label} | ${NS.map(() => fmt(values.floor)).join(' | ')} |${has(10) && has(1000) ? ' – |' : ''}`);
+  p();
 }
-p(`| ${floor.label} | ${NS.map(() => fmt(coldMs.floor)).join(' | ')} |${has(10) && has(1000) ? ' – |' : ''}`);
-p();
+coldTable('### Cold start, wall time (ms)', coldMs);
+coldTable('CPU time of the cold process (user + system, ms, medians; steadier than wall time on a shared machine):', coldCpu);
 p('In-process load of the entry, not bundled (ms; `require`/`import` only, measured in the warm process):');
 p();
 p(`| entry | ${NS.map((n) => `${n} ops`).join(' | ')} |`);
@@ -237,8 +262,8 @@ if (has(10) && has(1000)) {
     const b = coldMs[`netlify-${how}-10`];
     const r = ratio(a, b);
     const what = how === 'files' ? 'files as generated' : 'esbuild bundle';
-    target(le(r, T_COLD_RATIO), `cold start of netlify (${what}) at 1000 ops within ${T_COLD_RATIO}x of 10 ops: ${fmt(a)} vs ${fmt(b)} ms = ${fmt(r, 2)}x`);
-    target(le(a, coldMs.floor + T_COLD_FLOOR_MS), `cold start of netlify (${what}) at 1000 ops within floor + ${T_COLD_FLOOR_MS} ms: ${fmt(a)} vs ${fmt(coldMs.floor)} + ${T_COLD_FLOOR_MS} ms (${fmt(a - coldMs.floor)} ms over the floor)`);
+    target(le(r, T_COLD_RATIO), `cold start of netlify (${what}) at 1000 ops within ${T_COLD_RATIO}x of 10 ops: ${fmt(a)} vs ${fmt(b)} ms = ${fmt(r, 2)}x (CPU ${fmt(coldCpu[`netlify-${how}-1000`])} vs ${fmt(coldCpu[`netlify-${how}-10`])} ms)`);
+    target(le(a, coldMs.floor + T_COLD_FLOOR_MS), `cold start of netlify (${what}) at 1000 ops within floor + ${T_COLD_FLOOR_MS} ms: ${fmt(a)} vs ${fmt(coldMs.floor)} + ${T_COLD_FLOOR_MS} ms (${fmt(a - coldMs.floor)} ms over the floor; CPU ${fmt(coldCpu[`netlify-${how}-1000`])} vs ${fmt(coldCpu.floor)} ms)`);
   }
   for (const [k, label] of KINDS) {
     const a = us('netlify-1000', k);
