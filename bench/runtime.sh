@@ -6,7 +6,7 @@
 # Markdown table and writes it to bench/runtime-results.md, with PASS/MISS per target.
 # See bench/README.md, "Runtime benchmark".
 #
-#   bench/runtime.sh                        everything (about 2.5 minutes warm on 2 cores)
+#   bench/runtime.sh                        everything (1.5 to 2.5 minutes warm on 2 cores)
 #   BENCH_NS="10 100" bench/runtime.sh      only these sizes (targets at 1000 ops then read n/a)
 #   BENCH_SKIP_MODERN=1 bench/runtime.sh    without the netlify-modern target
 #   BENCH_COLD_RUNS=7 BENCH_WARM_ITERS=20000 BENCH_WARM_BATCHES=10 bench/runtime.sh
