@@ -35,6 +35,10 @@ pub struct Model {
     /// The spec's path relative to the project, as named in file headers.
     pub spec_file: String,
     pub name: Names,
+    /// What the API is for: the spec's `description`, else one made from the name.
+    pub description: String,
+    /// The API's license, an SPDX license expression ([`DEFAULT_LICENSE`] unless the spec says).
+    pub license: String,
     /// The public mount of the API, e.g. `/api`.
     pub base_path: String,
     /// `base_path` without its leading slash, e.g. `api` (a route prefix setting).
@@ -259,6 +263,8 @@ pub struct Header {
 #[derive(Debug, Clone, Serialize)]
 pub struct Resource {
     pub name: Names,
+    /// What the collection holds: the spec's `description`, else one made from the name.
+    pub description: String,
     pub fields: Vec<Field>,
     /// Where its items are kept: one of [`STORAGES`]; `None` until the target's default is
     /// filled in (`Model::resolve_storage`).
@@ -270,6 +276,10 @@ pub struct Field {
     pub name: String,
     #[serde(rename = "type")]
     pub ty: FieldType,
+    /// What the field means, as the spec says (no default). For the OpenAPI document only: the
+    /// dispatcher's tables, which print fields whole, do not see it.
+    #[serde(skip)]
+    pub description: Option<String>,
     pub required: bool,
     /// Element type of an array (never an array).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -363,6 +373,9 @@ pub struct Operation {
     pub stem: String,
     /// One line on what the operation does.
     pub summary: String,
+    /// What the operation does, in sentences: the spec's `description`, else one made from its
+    /// kind, resource or path, and access.
+    pub description: String,
     /// A CRUD operation's storage (`none`: the handler is a 501 starter); `none` for custom routes;
     /// `None` until the target's default is filled in (`Model::resolve_storage`).
     pub storage: Option<String>,
@@ -415,6 +428,13 @@ pub struct RouteMethod {
     /// The operation's camel-case name.
     pub operation: String,
 }
+
+/// The license of an API whose spec names none: an SPDX reference to terms of its own.
+pub(crate) const DEFAULT_LICENSE: &str = "LicenseRef-Proprietary";
+/// The most characters a `description` may have.
+pub(crate) const MAX_DESCRIPTION_CHARS: usize = 1000;
+/// The most characters a `license` expression may have.
+pub(crate) const MAX_LICENSE_CHARS: usize = 128;
 
 /// Every `storage` the tool knows; a target lists the ones it supports.
 pub(crate) const STORAGES: &[&str] = &["netlify-blobs", "cloudflare-kv", "memory", "none"];

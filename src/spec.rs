@@ -16,6 +16,10 @@ use crate::index::SpanIndex;
 #[derive(Debug, Default, Deserialize)]
 pub struct Spec {
     pub name: Option<String>,
+    /// What the API is for: `info.description` of the OpenAPI document.
+    pub description: Option<String>,
+    /// The API's license, an SPDX license expression (default `LicenseRef-Proprietary`).
+    pub license: Option<String>,
     pub target: Option<String>,
     pub base_path: Option<String>,
     pub auth: Option<AuthSpec>,
@@ -68,6 +72,8 @@ pub struct LimitsSpec {
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ResourceSpec {
+    /// What the collection holds: its OpenAPI tag and schema descriptions.
+    pub description: Option<String>,
     #[serde(default)]
     pub fields: BTreeMap<String, FieldSpec>,
     pub operations: Option<Operations>,
@@ -79,6 +85,8 @@ pub struct ResourceSpec {
 pub struct FieldSpec {
     #[serde(rename = "type")]
     pub ty: Option<String>,
+    /// What the field means: its property's description in the OpenAPI document.
+    pub description: Option<String>,
     pub required: Option<bool>,
     pub items: Option<String>,
     pub min_length: Option<u64>,
@@ -92,6 +100,8 @@ pub struct FieldSpec {
 /// Per-operation options in the map form of `operations`.
 #[derive(Debug, Default, Deserialize)]
 pub struct OperationSpec {
+    /// What the operation does: its OpenAPI description (default: one made from its kind).
+    pub description: Option<String>,
     pub auth: Option<String>,
     pub roles: Option<Vec<String>>,
 }
@@ -107,6 +117,8 @@ pub enum Operations {
 pub struct RouteSpec {
     pub method: Option<String>,
     pub path: Option<String>,
+    /// What the route does: its OpenAPI description (default: one made from method and path).
+    pub description: Option<String>,
     pub auth: Option<String>,
     pub roles: Option<Vec<String>>,
 }

@@ -109,6 +109,17 @@ const SCHEMA_REFUSES: &[(&str, &[&str])] = &[
     ),
     ("bad-headers.yaml", &["/headers", "/headers/X-Empty"]),
     (
+        "bad-text.yaml",
+        &[
+            "/description",
+            "/license",
+            "/resources/notes/description",
+            "/resources/notes/fields/text/description",
+            "/resources/notes/operations/list/description",
+            "/routes/ping/description",
+        ],
+    ),
+    (
         "bad-jwt.yaml",
         &[
             "/auth",
@@ -828,4 +839,88 @@ fn docs_spec_md_matches_the_schema() {
     if let Err(e) = parser.model(&spec, scaffold::DEFAULT_TARGET) {
         panic!("the complete example: {e}");
     }
+}
+
+/// Free text (`description` everywhere, the top-level `license`): the schema accepts exactly
+/// what the parser accepts, control characters, blanks and lengths included.
+#[test]
+fn free_text_agrees_exactly() {
+    let parser = Parser::new();
+    let v = validator();
+    let s = schema();
+    let (target, base) = bases().remove(0);
+    let mut values: Vec<String> = [
+        "a",
+        "A sentence.",
+        " padded ",
+        "two\nlines",
+        "tab\tinside",
+        "Ünïcode — text",
+        "\u{3000}",
+        "",
+        " ",
+        "\n\t ",
+        "bell\u{7}",
+        "nul\u{0}",
+        "cr\rlf",
+        "del\u{7f}",
+        "next\u{85}line",
+        "line\u{2028}sep",
+        "bidi\u{202e}",
+        "isolate\u{2066}",
+        "mark\u{200f}",
+        "bom\u{feff}",
+        "MIT",
+        "Apache-2.0",
+        "MIT OR Apache-2.0",
+        "(MIT AND BSD-3-Clause)",
+        "GPL-2.0-or-later WITH Classpath-exception-2.0",
+        "LicenseRef-Proprietary",
+        "MIT  OR Apache-2.0",
+        "MIT ",
+        "MIT/X11",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for n in [128, 129, 1000, 1001] {
+        values.push("x".repeat(n));
+    }
+    let mut checked = BTreeSet::new();
+    let mut disagree = Vec::new();
+    for (path, _) in keys(&s) {
+        let last = path.last().map(String::as_str);
+        if last != Some("description") && path != ["license"] {
+            continue;
+        }
+        for place in places(&base, &path) {
+            for value in &values {
+                let spec = with(&base, &place, Some(&json!(value)));
+                let by_schema = v.is_valid(&spec);
+                let by_parser = parser.model(&spec, target).is_ok();
+                if by_schema != by_parser {
+                    disagree.push(format!(
+                        "{} = {value:?}: schema {by_schema}, parser {by_parser}",
+                        place.join(".")
+                    ));
+                }
+            }
+            checked.insert(path.join("."));
+        }
+    }
+    assert!(disagree.is_empty(), "{disagree:#?}");
+    let want: BTreeSet<&str> = [
+        "description",
+        "license",
+        "resources.*.description",
+        "resources.*.fields.*.description",
+        "resources.*.operations.*.description",
+        "routes.*.description",
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(
+        checked.iter().map(String::as_str).collect::<BTreeSet<_>>(),
+        want
+    );
 }

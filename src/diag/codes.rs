@@ -52,6 +52,8 @@ codes! {
     InvalidName = "S102": "`name` is not a valid project name",
     NoOperations = "S103": "no resources and no routes",
     UnknownTarget = "S104": "`target` is not a known target",
+    InvalidDescription = "S105": "a `description` that is blank, too long or holds control characters",
+    InvalidLicense = "S106": "`license` is not an SPDX license expression",
     // S2xx: `auth` and each operation's access.
     MissingProvider = "S201": "no `auth.provider`",
     UnknownProvider = "S202": "`auth.provider` is not a known provider",

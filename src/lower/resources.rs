@@ -8,6 +8,7 @@ use crate::naming::{is_identifier, is_js_reserved, Names, PROTO_KEYS};
 use crate::spec::{FieldSpec, OperationSpec, Operations, ResourceSpec};
 
 use super::auth::lower_access;
+use super::text::lower_description;
 use super::{Lowerer, FIELD_TYPES, ITEM_TYPES};
 
 pub(super) fn check_name(l: &mut Lowerer, what: &str, name: &str, path: &[&str]) -> bool {
@@ -89,6 +90,13 @@ pub(super) fn lower_resource(
         }
     }
     let names = Names::new(rname);
+    let title = names.title.to_lowercase();
+    let description = lower_description(
+        l,
+        r.description.as_deref(),
+        &["resources", rname, "description"],
+    )
+    .unwrap_or_else(|| format!("The {title} collection."));
     // Which CRUD operations, each with its spec path for positions and its options.
     let mut wanted: Vec<(String, Vec<String>, Option<&OperationSpec>)> = Vec::new();
     let opath = |key: &str| {
@@ -161,7 +169,6 @@ pub(super) fn lower_resource(
             format!("/{rname}")
         };
         let name = Names::join(rname, kind.as_str());
-        let title = names.title.to_lowercase();
         let summary = match kind {
             OpKind::List => format!("List {title}"),
             OpKind::Create => format!("Create an item in {title}"),
@@ -170,6 +177,25 @@ pub(super) fn lower_resource(
             OpKind::Delete => format!("Delete an item of {title} by id"),
             OpKind::Custom => names.title.clone(),
         };
+        let access = Access::of(public, &roles);
+        let mut dpath = p.clone();
+        dpath.push("description");
+        let description = lower_description(
+            l,
+            options.and_then(|o| o.description.as_deref()),
+            &dpath,
+        )
+        .unwrap_or_else(|| {
+            let what = match kind {
+                OpKind::List => format!("Lists the items of {title}."),
+                OpKind::Create => format!("Creates an item of {title} from the JSON body, which must match the fields; the server assigns its `id`."),
+                OpKind::Read => format!("Reads one item of {title} by its `id`."),
+                OpKind::Update => format!("Replaces an item of {title}, found by its `id`, with the JSON body, which must match the fields."),
+                OpKind::Delete => format!("Deletes an item of {title} by its `id`."),
+                OpKind::Custom => format!("The {title} operation."),
+            };
+            format!("{what} Access: {}.", access.plain)
+        });
         chosen.insert(
             slot,
             Operation {
@@ -185,13 +211,14 @@ pub(super) fn lower_resource(
                     Vec::new()
                 },
                 path,
-                access: Access::of(public, &roles),
+                access,
                 public,
                 roles,
                 takes_body: method.takes_body(),
                 body_resource: matches!(kind, OpKind::Create | OpKind::Update)
                     .then(|| rname.to_string()),
                 summary,
+                description,
                 storage: storage.map(str::to_string),
                 fields: fields.iter().map(|f: &Field| f.name.clone()).collect(),
             },
@@ -203,6 +230,7 @@ pub(super) fn lower_resource(
     ops.extend(chosen.into_values());
     Some(Resource {
         name: names,
+        description,
         fields,
         storage: storage.map(str::to_string),
     })
@@ -402,10 +430,12 @@ fn lower_field(l: &mut Lowerer, rname: &str, fname: &str, f: &FieldSpec) -> Opti
             }
         }
     }
+    let description = lower_description(l, f.description.as_deref(), &at("description"));
     let ty = FieldType::parse(ty)?;
     ok.then(|| Field {
         name: fname.to_string(),
         ty,
+        description,
         required: f.required.unwrap_or(false),
         items: f
             .items

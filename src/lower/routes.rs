@@ -11,6 +11,7 @@ use crate::spec::RouteSpec;
 
 use super::auth::lower_access;
 use super::resources::check_name;
+use super::text::lower_description;
 use super::Lowerer;
 
 pub(super) fn lower_route(
@@ -72,7 +73,20 @@ pub(super) fn lower_route(
         Some(p) => check_path(l, p, &["routes", name, "path"]),
     };
     let (public, roles) = lower_access(l, &rpath, r.auth.as_deref(), r.roles.as_ref(), auth);
+    let description = lower_description(
+        l,
+        r.description.as_deref(),
+        &["routes", name, "description"],
+    );
     let (method, (path, params)) = (method?, path?);
+    let access = Access::of(public, &roles);
+    let description = description.unwrap_or_else(|| {
+        format!(
+            "The custom route `{name}`: {} {path}. Access: {}.",
+            method.as_str(),
+            access.plain
+        )
+    });
     if !name_ok {
         return None;
     }
@@ -80,6 +94,7 @@ pub(super) fn lower_route(
     Some(Operation {
         stem: names.kebab.clone(),
         summary: names.title.clone(),
+        description,
         name: names,
         kind: OpKind::Custom,
         resource: None,
@@ -89,7 +104,7 @@ pub(super) fn lower_route(
         method,
         path,
         params,
-        access: Access::of(public, &roles),
+        access,
         public,
         roles,
         storage: Some("none".to_string()),
