@@ -118,7 +118,7 @@ impl Templates {
         env.add_filter("js_prop", js_prop);
         env.add_filter("js_assign", js_assign);
         env.add_filter("js_call", js_call);
-        env.add_filter("js_code_prop", js_code_prop);
+        env.add_filter("js_arrow_prop", js_arrow_prop);
         env.add_filter("js_object", js_object);
         env.add_filter("json", json_literal);
         env.set_loader(move |name| Ok(files.get(name).cloned()));
@@ -332,10 +332,10 @@ fn js_call(args: Vec<String>, callee: String, indent: usize) -> String {
     js::call(&callee, &args, indent)
 }
 
-/// `{{ code|js_code_prop(key, indent) }}`: the property `key: code` starting at column `indent`
-/// (its `,` follows), the code on the next line when wider than the print width.
-fn js_code_prop(code: String, key: String, indent: usize) -> String {
-    js::code_prop(&key, &code, indent)
+/// `{{ body|js_arrow_prop(key, indent) }}`: the property `key: () => body` starting at column
+/// `indent` (its `,` follows), broken after the arrow when wider than the print width.
+fn js_arrow_prop(body: String, key: String, indent: usize) -> String {
+    js::arrow_prop(&key, &body, indent)
 }
 
 /// `{{ [[k, v], ...]|js_object(key, indent) }}`: the property `key: { k: v, ... }` starting at

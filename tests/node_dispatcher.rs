@@ -11,6 +11,9 @@
 //!
 //! 3. `tests/fixtures/specs/dispatcher-names.yaml`: operation names equal to the dispatcher's own
 //!    names and the globals it uses load and route (`node -e`).
+//! 4. Routes of overlapping shapes (`ROUTING`): every path of up to four segments, with every
+//!    method, routes as a reference matcher says (`tests/node/routing.test.js`), and handler files
+//!    load on first use only.
 //!
 //! Needs `node` (>= 20) on PATH, and `npm` for the second: without them the tests FAIL, they do
 //! not skip.
@@ -192,4 +195,60 @@ fn operation_names_cannot_clash_with_the_dispatcher() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Routes whose shapes overlap at every depth: fixed segments beside parameters, a fixed path
+/// whose only method differs from its parameter sibling's, a parameter at the root. The first
+/// has no parameter (the lazy-loading test breaks its file). (name, file stem, method, path).
+const ROUTING: &[(&str, &str, &str, &str)] = &[
+    ("xList", "x-list", "GET", "/x"),
+    ("xRead", "x-read", "GET", "/x/{id}"),
+    ("xUpdate", "x-update", "PUT", "/x/{id}"),
+    ("xFixed", "x-fixed", "GET", "/x/fixed"),
+    ("xFixedA", "x-fixed-a", "POST", "/x/fixed/a"),
+    ("xIdA", "x-id-a", "GET", "/x/{id}/a"),
+    ("xIdB", "x-id-b", "GET", "/x/{id}/b"),
+    ("xIdSub", "x-id-sub", "GET", "/x/{id}/{sub}"),
+    ("rootFixed", "root-fixed", "GET", "/{p}/fixed"),
+    ("yDelete", "y-delete", "DELETE", "/y/{a}/b/{c}"),
+    ("yZ", "y-z", "GET", "/y/z/b/{c}"),
+    ("yPut", "y-put", "PUT", "/y/{a}/{b}/c"),
+    ("yPatch", "y-patch", "PATCH", "/y/{a}/{b}/c"),
+    ("yPutFixed", "y-put-fixed", "PUT", "/y/{a}/{b}/fixed"),
+];
+
+/// The dispatcher's route matching against a reference in `tests/node/routing.test.js` on every
+/// path of up to four segments, and its handlers loaded on first use only.
+#[test]
+fn routes_match_as_the_reference_and_handlers_load_on_first_use() {
+    require_node();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut spec = String::from("name: routing\nauth: { provider: none }\nroutes:\n");
+    let mut json = Vec::new();
+    for (name, stem, method, path) in ROUTING {
+        spec.push_str(&format!(
+            "  {name}: {{ method: {method}, path: \"{path}\" }}\n"
+        ));
+        json.push(
+            serde_json::json!({ "name": name, "stem": stem, "method": method, "path": path }),
+        );
+    }
+    let spec_file = tmp.path().join("routing.yaml");
+    std::fs::write(&spec_file, spec).unwrap();
+    let dir = tmp.path().join("proj");
+    common::stdout(
+        common::scaffold()
+            .arg("new")
+            .arg(&dir)
+            .arg("--spec")
+            .arg(&spec_file),
+    );
+    let out = common::node_command()
+        .arg("--test")
+        .arg(manifest_dir().join("tests/node/routing.test.js"))
+        .env("PROJECT_DIR", &dir)
+        .env("ROUTES_JSON", serde_json::Value::from(json).to_string())
+        .output()
+        .expect("run node --test tests/node/routing.test.js");
+    common::assert_node_counts(&out, 2, "routing.test.js");
 }

@@ -275,14 +275,14 @@ pub(crate) fn object(key_name: &str, parts: &[(String, Part)], indent: usize) ->
     out
 }
 
-/// The property `key: code` at column `indent`, before its `,`: on one line when it fits, else
-/// the code on the next line, indented (as Prettier breaks a property whose value is a name).
-pub(crate) fn code_prop(key: &str, code: &str, indent: usize) -> String {
-    let flat = format!("{key}: {code}");
+/// The property `key: () => body` at column `indent`, before its `,`: on one line when it fits,
+/// else broken after the arrow, the body on the next line, indented (as Prettier breaks it).
+pub(crate) fn arrow_prop(key: &str, body: &str, indent: usize) -> String {
+    let flat = format!("{key}: () => {body}");
     if indent + width(&flat) < WIDTH {
         return flat;
     }
-    format!("{key}:\n{}{code}", " ".repeat(indent + INDENT))
+    format!("{key}: () =>\n{}{body}", " ".repeat(indent + INDENT))
 }
 
 #[cfg(test)]
@@ -304,8 +304,14 @@ mod tests {
         assert_eq!(call("f", &fits, 2).lines().count(), 1);
         let over = vec!["x".repeat(118 - 3)];
         assert_eq!(call("f", &over, 2).lines().count(), 3);
-        assert_eq!(code_prop("k", &"v".repeat(200), 2).lines().count(), 2);
-        assert_eq!(code_prop("k", "v", 2), "k: v");
+        assert_eq!(arrow_prop("k", &"v".repeat(200), 2).lines().count(), 2);
+        assert_eq!(arrow_prop("k", "v", 2), "k: () => v");
+        // `,` after the property counts: 2 + 117 columns fit, one more does not.
+        assert_eq!(arrow_prop("k", &"v".repeat(117 - 9), 2).lines().count(), 1);
+        assert_eq!(
+            arrow_prop("k", &"v".repeat(118 - 9), 2),
+            format!("k: () =>\n    {}", "v".repeat(109))
+        );
     }
 
     #[test]

@@ -16,6 +16,9 @@ const PARAM = /^[A-Za-z0-9._~-]{1,128}$/;
 // Keys that reach Object.prototype when merged into a plain object.
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const JSON_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json$/;
+// An encoded slash or backslash in a path, and a slash or backslash in a decoded segment.
+const ENCODED_SLASH = /%(2f|5c)/i;
+const SLASH = /[/\\]/;
 
 /** A header value from a handler: a string, or an array of strings for a repeated header. */
 function headerValue(name, value) {
@@ -61,7 +64,7 @@ function corsHeaders(origin) {
  */
 function pathSegments(path) {
   if (typeof path !== 'string' || !path.startsWith('/')) return false;
-  if (path.includes('\\') || path.includes('//') || /%(2f|5c)/i.test(path)) return false;
+  if (path.includes('\\') || path.includes('//') || ENCODED_SLASH.test(path)) return false;
   const mount = MOUNTS.find((m) => path === m || path.startsWith(m + '/'));
   if (mount === undefined) return null;
   let rest = path.slice(mount.length);
@@ -75,7 +78,7 @@ function pathSegments(path) {
     } catch {
       return false;
     }
-    if (segment === '.' || segment === '..' || raw === '.' || raw === '..' || /[/\\]/.test(segment)) {
+    if (segment === '.' || segment === '..' || raw === '.' || raw === '..' || SLASH.test(segment)) {
       return false;
     }
     segments.push(segment);
@@ -83,19 +86,66 @@ function pathSegments(path) {
   return segments;
 }
 
-/** The first route whose segments match, with its params. */
-function matchRoute(segments) {
-  for (const route of ROUTES) {
-    if (route.segments.length !== segments.length) continue;
-    const params = Object.create(null);
-    const ok = route.segments.every((want, i) => {
-      if (typeof want === 'string') return want === segments[i];
-      params[want.param] = segments[i];
-      return true;
-    });
-    if (ok) return { route, params };
+/**
+ * The routes as a tree of path segments, built once at load: a request walks it one segment at a
+ * time, whatever the number of routes. A node holds its fixed children by name, its parameter
+ * child, and the route that ends there.
+ */
+function routeTree(routes) {
+  const node = () => ({ fixed: new Map(), param: null, route: null });
+  const root = node();
+  for (const route of routes) {
+    let at = root;
+    for (const want of route.segments) {
+      if (typeof want === 'string') {
+        if (!at.fixed.has(want)) at.fixed.set(want, node());
+        at = at.fixed.get(want);
+      } else {
+        if (at.param === null) at.param = node();
+        at = at.param;
+      }
+    }
+    if (at.route === null) at.route = route;
   }
-  return null;
+  return root;
+}
+
+const ROUTE_TREE = routeTree(ROUTES);
+
+/** The route under `node` for `segments` from `i` on: a fixed segment is tried before a parameter. */
+function findRoute(node, segments, i) {
+  if (i === segments.length) return node.route;
+  const fixed = node.fixed.get(segments[i]);
+  const found = fixed === undefined ? null : findRoute(fixed, segments, i + 1);
+  if (found !== null || node.param === null) return found;
+  return findRoute(node.param, segments, i + 1);
+}
+
+/** The route that matches the segments (the first in ROUTES' order), with its params. */
+function matchRoute(segments) {
+  const route = findRoute(ROUTE_TREE, segments, 0);
+  if (route === null) return null;
+  const params = Object.create(null);
+  route.segments.forEach((want, i) => {
+    if (typeof want !== 'string') params[want.param] = segments[i];
+  });
+  return { route, params };
+}
+
+/**
+ * An operation's handler: its file is loaded on the operation's first request and kept. A CommonJS
+ * file exports the function, an ES module exports it as `default`.
+ */
+async function handlerOf(operation) {
+  if (operation.run === undefined) {
+    const loaded = await operation.load();
+    const run = typeof loaded === 'function' ? loaded : loaded && loaded.default;
+    if (typeof run !== 'function') {
+      throw new TypeError(`the handler file of operation ${operation.name} must export a function`);
+    }
+    operation.run = run;
+  }
+  return operation.run;
 }
 
 function lowerCaseKeys(object) {
@@ -258,7 +308,8 @@ async function handle(request, headers, requestId, cors) {
   }
 
   const query = Object.assign(Object.create(null), request.query || {});
-  const result = await operation.run({
+  const run = await handlerOf(operation);
+  const result = await run({
     user,
     params,
     query,

@@ -1,5 +1,7 @@
 // ---- Web-standard request adapter: a fetch Request (or one shaped like it) in. ----
 
+const UTF8_DECODER = new TextDecoder();
+
 /**
  * The request body as text, at most one byte past the body limit (the dispatcher answers 413 to
  * anything longer, so a larger body is never buffered whole); null for methods without a body.
@@ -28,7 +30,7 @@ async function requestText(request, method) {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder().decode(bytes);
+  return UTF8_DECODER.decode(bytes);
 }
 
 /** The dispatcher's request from a fetch Request; `extra` adds `requestId`, `env`, `platform`. */

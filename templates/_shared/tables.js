@@ -26,12 +26,12 @@ const SCHEMAS = {
 };
 {% endif %}
 
-// Each operation: its handler, whether it runs without a user, the roles it needs (any one), and
+// Each operation: its handler's loader, whether it runs without a user, the roles it needs (any one), and
 // the schema its body must match.
 const OPERATIONS = {
 {% for op in api.operations %}
 {% set schema %}{% if op.body_resource %}SCHEMAS[{{ op.body_resource|js }}]{% else %}null{% endif %}{% endset %}
-  {{ [["name", op.name.camel], ["run", ("HANDLERS." ~ op.name.camel)|safe], ["public", op.public], ["roles", op.roles], ["schema", schema|safe]]|js_object(op.name.camel, 2) }},
+  {{ [["name", op.name.camel], ["load", ("HANDLERS." ~ op.name.camel)|safe], ["public", op.public], ["roles", op.roles], ["schema", schema|safe]]|js_object(op.name.camel, 2) }},
 {% endfor %}
 };
 

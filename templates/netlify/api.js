@@ -11,13 +11,7 @@
 const securityHeaders = require('./_shared/headers.js');
 const { authenticate } = require('./_shared/auth.js');
 
-// The handlers, one file per operation, kept in one object so that no operation name can clash
-// with a name of the dispatcher's.
-const HANDLERS = {
-{% for op in api.operations %}
-  {{ op.name.camel }}: require('./api-methods/{{ op.stem }}.js'),
-{% endfor %}
-};
+{{ m.handlers(api, "require", "./api-methods") }}
 
 // The function's own path, then the public path behind the redirect (event.path keeps it).
 {{ ["/.netlify/functions/api", api.base_path]|js_assign("const MOUNTS") }};
