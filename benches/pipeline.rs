@@ -41,7 +41,7 @@ fn project(tree: &Tree, bytes: &[u8], fingerprint: &str) -> (BTreeMap<RelPath, V
     let mut disk = BTreeMap::new();
     for op in plan::plan(&gen, None, &disk, Options::default()).ops {
         if let FileOp::Write(p, b) = op {
-            disk.insert(p, b);
+            disk.insert(p, b.to_vec());
         }
     }
     let lock = Lock::parse(&disk[&RelPath::new(scaffold::testing::LOCK_FILE).unwrap()]).unwrap();
@@ -96,7 +96,7 @@ fn merge(c: &mut Criterion) {
     one.insert(
         path.clone(),
         Class::Scaffolded,
-        tree.files[&path].bytes.clone(),
+        tree.files[&path].bytes.to_vec(),
     )
     .unwrap();
     let (mut disk, lock) = project(&one, &bytes, "t");
@@ -105,7 +105,7 @@ fn merge(c: &mut Criterion) {
         .replace("status: 501,", "status: 200, // mine");
     disk.insert(path.clone(), edited.into_bytes());
     let mut changed = Tree::default();
-    let theirs = String::from_utf8(one.files[&path].bytes.clone())
+    let theirs = String::from_utf8(one.files[&path].bytes.to_vec())
         .unwrap()
         .replacen("// GET", "// GET (v2)", 1);
     changed

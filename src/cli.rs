@@ -388,8 +388,8 @@ fn regenerate(project: &Project, dry_run: bool, opts: Options) -> Result<u8, Err
                     "{}",
                     unified(
                         s.path.as_str(),
-                        s.base.as_ref(),
-                        s.before.as_ref(),
+                        s.base.as_deref(),
+                        s.before.as_deref(),
                         Style { color: false }
                     )
                 );

@@ -21,7 +21,7 @@ use similar::{ConflictStyle, TextMerge};
 
 use crate::lock::{base_path, sha256, Lock, LockedFile, LOCK_FILE};
 use crate::target::Class;
-use crate::tree::{RelPath, Tree};
+use crate::tree::{Bytes, RelPath, Tree};
 
 /// Read access to the project as it is now.
 pub trait Disk {
@@ -98,11 +98,11 @@ pub struct Step {
     pub path: RelPath,
     pub action: Action,
     /// The file on disk before the run.
-    pub before: Option<Vec<u8>>,
+    pub before: Option<Bytes>,
     /// What scaffold generated for it last time (its merge base), when known.
-    pub base: Option<Vec<u8>>,
+    pub base: Option<Bytes>,
     /// The file after the run (`None`: absent). For a conflict, the text with markers.
-    pub after: Option<Vec<u8>>,
+    pub after: Option<Bytes>,
     /// Why, for conflicts, refusals, orphans and missing files.
     pub note: Option<String>,
 }
@@ -110,7 +110,7 @@ pub struct Step {
 /// One change to the disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileOp {
-    Write(RelPath, Vec<u8>),
+    Write(RelPath, Bytes),
     Delete(RelPath),
 }
 
@@ -147,17 +147,17 @@ pub fn plan(gen: &Generated, lock: Option<&Lock>, disk: &impl Disk, opts: Option
 
     for (path, file) in &gen.tree.files {
         let new = &file.bytes;
-        let before = disk.read(path);
+        let before = disk.read(path).map(Bytes::from);
         let entry = locked(path);
         let base_rel = rel(&base_path(path.as_str()));
-        let base = disk.read(&base_rel);
+        let base = disk.read(&base_rel).map(Bytes::from);
         let mut record = Some(LockedFile {
             class: file.class,
             sha256: sha256(new),
             orphan: false,
         });
         let mut write_base = true;
-        let step = |action: Action, after: Option<Vec<u8>>, note: Option<String>| Step {
+        let step = |action: Action, after: Option<Bytes>, note: Option<String>| Step {
             path: path.clone(),
             action,
             before: before.clone(),
@@ -205,16 +205,16 @@ pub fn plan(gen: &Generated, lock: Option<&Lock>, disk: &impl Disk, opts: Option
             (Class::Scaffolded, Some(old)) => match (&base, entry) {
                 (Some(base), Some(_)) if base == new => step(Action::Kept, Some(old.clone()), None),
                 (Some(base), Some(_)) => match merge3(base, old, new) {
-                    Merged::Clean(text) if &text == old => {
-                        step(Action::Unchanged, Some(text), None)
+                    Merged::Clean(text) if text[..] == old[..] => {
+                        step(Action::Unchanged, Some(old.clone()), None)
                     }
-                    Merged::Clean(text) => step(Action::Merge, Some(text), None),
+                    Merged::Clean(text) => step(Action::Merge, Some(text.into()), None),
                     Merged::Conflict(text, n) => {
                         let why = format!(
                             "{n} overlapping edit{}: your changes and scaffold's touch the same lines",
                             if n == 1 { "" } else { "s" }
                         );
-                        step(Action::Conflict, Some(text), Some(why))
+                        step(Action::Conflict, Some(text.into()), Some(why))
                     }
                 },
                 _ => {
@@ -239,7 +239,7 @@ pub fn plan(gen: &Generated, lock: Option<&Lock>, disk: &impl Disk, opts: Option
             continue;
         }
         let base_rel = rel(&base_path(p));
-        let Some(old) = disk.read(&path) else {
+        let Some(old) = disk.read(&path).map(Bytes::from) else {
             if disk.read(&base_rel).is_some() {
                 ops.push(FileOp::Delete(base_rel));
             }
@@ -250,7 +250,7 @@ pub fn plan(gen: &Generated, lock: Option<&Lock>, disk: &impl Disk, opts: Option
             path: path.clone(),
             action,
             before: Some(old.clone()),
-            base: disk.read(&base_rel),
+            base: disk.read(&base_rel).map(Bytes::from),
             after,
             note: Some(note.to_string()),
         };
@@ -296,7 +296,7 @@ pub fn plan(gen: &Generated, lock: Option<&Lock>, disk: &impl Disk, opts: Option
     }
     let lock_bytes = new_lock.render();
     if disk.read(&rel(LOCK_FILE)).as_ref() != Some(&lock_bytes) {
-        ops.push(FileOp::Write(rel(LOCK_FILE), lock_bytes));
+        ops.push(FileOp::Write(rel(LOCK_FILE), lock_bytes.into()));
     }
     ops.sort_by(|a, b| op_path(a).cmp(op_path(b)));
     Plan {
@@ -435,7 +435,7 @@ mod tests {
             for op in &plan.ops {
                 match op {
                     FileOp::Write(path, bytes) => {
-                        disk.insert(path.clone(), bytes.clone());
+                        disk.insert(path.clone(), bytes.to_vec());
                     }
                     FileOp::Delete(path) => {
                         disk.remove(path);
@@ -656,7 +656,7 @@ mod unchanged_tests {
         let mut disk: BTreeMap<RelPath, Vec<u8>> = BTreeMap::new();
         for op in &first.ops {
             if let FileOp::Write(path, b) = op {
-                disk.insert(path.clone(), b.clone());
+                disk.insert(path.clone(), b.to_vec());
             }
         }
         // "gone.js" leaves the spec: an orphan recorded in the lock.
@@ -672,7 +672,7 @@ mod unchanged_tests {
         let second = plan(&g, Some(&lock), &disk, Options::default());
         for op in &second.ops {
             if let FileOp::Write(path, b) = op {
-                disk.insert(path.clone(), b.clone());
+                disk.insert(path.clone(), b.to_vec());
             }
         }
         disk.insert(p("s.js"), b"mine\n".to_vec());

@@ -246,7 +246,8 @@ pub(crate) fn create(
     };
     let mut plan = plan::plan(&gen, None, &FsDisk(dir), Options::default());
     let spec_path = RelPath::new(SPEC_FILE)?;
-    plan.ops.push(FileOp::Write(spec_path, spec_bytes.clone()));
+    plan.ops
+        .push(FileOp::Write(spec_path, spec_bytes.as_slice().into()));
     apply(dir, &plan.ops).map_err(|source| Error::Write {
         dir: dir.to_path_buf(),
         source,

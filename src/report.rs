@@ -20,7 +20,7 @@ impl Style {
     }
 }
 
-fn text(bytes: Option<&Vec<u8>>) -> String {
+fn text(bytes: Option<&[u8]>) -> String {
     bytes
         .map(|b| String::from_utf8_lossy(b).into_owned())
         .unwrap_or_default()
@@ -29,8 +29,8 @@ fn text(bytes: Option<&Vec<u8>>) -> String {
 /// A unified diff of one file, `a/` before and `b/` after (`/dev/null` for an absent side).
 pub(crate) fn unified(
     path: &str,
-    before: Option<&Vec<u8>>,
-    after: Option<&Vec<u8>>,
+    before: Option<&[u8]>,
+    after: Option<&[u8]>,
     style: Style,
 ) -> String {
     let (old, new) = (text(before), text(after));
@@ -73,13 +73,20 @@ pub(crate) fn plan_diff(plan: &Plan, style: Style) -> String {
     plan.steps
         .iter()
         .filter(|s| s.action.writes() || s.action == Action::Conflict)
-        .map(|s| unified(s.path.as_str(), s.before.as_ref(), s.after.as_ref(), style))
+        .map(|s| {
+            unified(
+                s.path.as_str(),
+                s.before.as_deref(),
+                s.after.as_deref(),
+                style,
+            )
+        })
         .collect()
 }
 
 /// The conflicting regions of a merge result, each with its line numbers.
 pub(crate) fn conflict_hunks(step: &Step) -> String {
-    let text = text(step.after.as_ref());
+    let text = text(step.after.as_deref());
     let mut out = String::new();
     let mut inside = false;
     for (i, line) in text.lines().enumerate() {

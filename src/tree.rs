@@ -44,10 +44,13 @@ impl fmt::Display for RelPath {
     }
 }
 
+/// File contents, shared: the tree, the plan's steps and its writes hold the same bytes once.
+pub(crate) type Bytes = std::sync::Arc<[u8]>;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GenFile {
     pub class: Class,
-    pub bytes: Vec<u8>,
+    pub bytes: Bytes,
 }
 
 /// Every generated file, sorted by path.
@@ -61,7 +64,13 @@ impl Tree {
         if self.files.contains_key(&path) {
             return Err(crate::render::TemplateError::Collision(path.to_string()).into());
         }
-        self.files.insert(path, GenFile { class, bytes });
+        self.files.insert(
+            path,
+            GenFile {
+                class,
+                bytes: bytes.into(),
+            },
+        );
         Ok(())
     }
 }

@@ -173,7 +173,7 @@ mod tests {
     use super::*;
 
     fn write(p: &str, b: &str) -> FileOp {
-        FileOp::Write(RelPath::new(p).unwrap(), b.as_bytes().to_vec())
+        FileOp::Write(RelPath::new(p).unwrap(), b.as_bytes().into())
     }
 
     #[test]

@@ -57,7 +57,7 @@ fn render_client(spec: &str) -> String {
         .get(&scaffold::testing::RelPath::new(CLIENT_PATH).expect("path"))
         .expect("the client-only target renders client/api.js");
     assert_eq!(file.class, scaffold::testing::Class::Owned);
-    String::from_utf8(file.bytes.clone()).expect("UTF-8 client")
+    String::from_utf8(file.bytes.to_vec()).expect("UTF-8 client")
 }
 
 fn spec_text(spec: &str) -> String {

@@ -71,7 +71,7 @@ fn outputs() -> Outputs {
             put("files", target, &spec, list.join("\n"));
             for (path, file) in &tree.files {
                 let text =
-                    String::from_utf8(file.bytes.clone()).expect("generated files are UTF-8");
+                    String::from_utf8(file.bytes.to_vec()).expect("generated files are UTF-8");
                 put(path.as_str(), target, &spec, text);
             }
         }

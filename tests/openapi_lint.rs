@@ -91,7 +91,7 @@ fn documents() -> BTreeMap<Vec<u8>, String> {
                 .files
                 .iter()
                 .find(|(path, _)| path.as_str() == "openapi.yaml")
-                .map(|(_, file)| file.bytes.clone())
+                .map(|(_, file)| file.bytes.to_vec())
                 .unwrap_or_else(|| panic!("{stem} on {target}: no openapi.yaml"));
             out.entry(doc)
                 .or_insert_with(|| format!("{stem}--{target}"));

@@ -774,15 +774,15 @@ fn text(b: &[u8]) -> String {
 }
 
 /// Bytes as text, for readable assertion messages.
-fn show(b: Option<&Vec<u8>>) -> Option<String> {
-    b.map(|b| String::from_utf8_lossy(b).into_owned())
+fn show<B: AsRef<[u8]>>(b: Option<B>) -> Option<String> {
+    b.map(|b| String::from_utf8_lossy(b.as_ref()).into_owned())
 }
 
 fn apply(disk: &mut Mem, ops: &[FileOp]) {
     for op in ops {
         match op {
             FileOp::Write(p, bytes) => {
-                disk.insert(p.clone(), bytes.clone());
+                disk.insert(p.clone(), bytes.to_vec());
             }
             FileOp::Delete(p) => {
                 disk.remove(p);
@@ -966,7 +966,7 @@ impl World<'_> {
         let entry = |p: &RelPath| lock.as_ref().and_then(|l| l.files.get(p.as_str()).cloned());
         let mut out = BTreeMap::new();
         for (path, file) in &tree.files {
-            let new = &file.bytes;
+            let new = &file.bytes.to_vec();
             let before = self.disk.get(path);
             let base = self.disk.get(&rel(&base_path(path.as_str())));
             let e = entry(path);

@@ -86,8 +86,8 @@ fn adding_a_resource_to_a_large_project() {
 
     // Owned files: only added lines.
     for step in plan.steps.iter().filter(|s| s.action == Action::Update) {
-        let old = String::from_utf8(step.before.clone().unwrap()).unwrap();
-        let new = String::from_utf8(step.after.clone().unwrap()).unwrap();
+        let old = String::from_utf8(step.before.as_deref().unwrap().to_vec()).unwrap();
+        let new = String::from_utf8(step.after.as_deref().unwrap().to_vec()).unwrap();
         let diff = TextDiff::from_lines(&old, &new);
         let removed: Vec<String> = diff
             .iter_all_changes()
