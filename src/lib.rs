@@ -141,11 +141,14 @@ pub struct Generated {
 /// Spec bytes in, every generated file out. Touches no disk.
 pub fn generate(input: &Input) -> Result<Generated, Error> {
     let (model, target, desc) = model(input)?;
+    // The OpenAPI document first: its JSON value is the largest transient of a run, freed before
+    // the tree grows (peak memory).
+    let openapi = openapi::render(&model);
     let mut tree = render::render(&model, &target, &desc, input.templates)?;
     tree.insert(
         tree::RelPath::new("openapi.yaml")?,
         target::Class::Owned,
-        openapi::render(&model),
+        openapi,
     )?;
     tree.insert(
         tree::RelPath::new(schema::SCHEMA_FILE)?,
