@@ -1,7 +1,14 @@
 // ---- Web-standard response adapter: a fetch Response out. ----
 
-/** The dispatcher's result as a fetch Response; a repeated header (an array) is appended. */
+/**
+ * The dispatcher's result as a fetch Response. The headers object is handed over as it is (the
+ * cheapest way in), unless a header repeats (an array, e.g. Set-Cookie): then each value is
+ * appended.
+ */
 function toResponse(result) {
+  const body = result.body === '' ? null : result.body;
+  const values = Object.values(result.headers);
+  if (!values.some(Array.isArray)) return new Response(body, { status: result.status, headers: result.headers });
   const headers = new Headers();
   for (const [name, value] of Object.entries(result.headers)) {
     if (Array.isArray(value)) {
@@ -10,5 +17,5 @@ function toResponse(result) {
       headers.set(name, value);
     }
   }
-  return new Response(result.body === '' ? null : result.body, { status: result.status, headers });
+  return new Response(body, { status: result.status, headers });
 }
