@@ -118,7 +118,6 @@ impl Templates {
         env.add_filter("js_prop", js_prop);
         env.add_filter("js_assign", js_assign);
         env.add_filter("js_call", js_call);
-        env.add_filter("js_arrow_prop", js_arrow_prop);
         env.add_filter("js_object", js_object);
         env.add_filter("json", json_literal);
         env.set_loader(move |name| Ok(files.get(name).cloned()));
@@ -232,6 +231,7 @@ pub(crate) fn render(
     let lint = minijinja::Value::from(Serde(&view::lint(desc)));
     let store = view::store(model, templates.get(view::STORAGES).unwrap_or_default())?;
     let store = minijinja::Value::from(Serde(&store));
+    let routing = minijinja::Value::from(Serde(&view::routing(model)));
     for rule in &desc.files {
         if rule.when == When::Storage && model.storages.is_empty() {
             continue;
@@ -257,14 +257,14 @@ pub(crate) fn render(
         match rule.each {
             Each::Once => emit(
                 rule.path.clone(),
-                context! { api => api.clone(), target => target_value.clone(), handlers => handlers.clone(), paths => paths.clone(), package => package.clone(), lint => lint.clone(), store => store.clone(), file => &rule.path },
+                context! { api => api.clone(), target => target_value.clone(), handlers => handlers.clone(), paths => paths.clone(), package => package.clone(), lint => lint.clone(), store => store.clone(), routing => routing.clone(), file => &rule.path },
             )?,
             Each::Operation => {
                 for op in &model.operations {
                     let path = rule.path.replace("{operation}", &op.stem);
                     emit(
                         path.clone(),
-                        context! { api => api.clone(), target => target_value.clone(), handlers => handlers.clone(), paths => paths.clone(), package => package.clone(), lint => lint.clone(), store => store.clone(), op => Serde(op), file => path },
+                        context! { api => api.clone(), target => target_value.clone(), handlers => handlers.clone(), paths => paths.clone(), package => package.clone(), lint => lint.clone(), store => store.clone(), routing => routing.clone(), op => Serde(op), file => path },
                     )?;
                 }
             }
@@ -332,15 +332,10 @@ fn js_call(args: Vec<String>, callee: String, indent: usize) -> String {
     js::call(&callee, &args, indent)
 }
 
-/// `{{ body|js_arrow_prop(key, indent) }}`: the property `key: () => body` starting at column
-/// `indent` (its `,` follows), broken after the arrow when wider than the print width.
-fn js_arrow_prop(body: String, key: String, indent: usize) -> String {
-    js::arrow_prop(&key, &body, indent)
-}
-
 /// `{{ [[k, v], ...]|js_object(key, indent) }}`: the property `key: { k: v, ... }` starting at
 /// column `indent` (its `,` follows), one property a line when wider than the print width. A
-/// value marked `|safe` is code (`HANDLERS.list`), any other is data printed as a literal.
+/// value marked `|safe` is code (`SCHEMAS.movie`), any other is data printed as a literal; a
+/// triple `[k, body, "arrow"]` is the code `() => body`.
 fn js_object(
     parts: Vec<minijinja::Value>,
     key: String,
@@ -351,7 +346,10 @@ fn js_object(
         .map(|pair| {
             let k = pair.get_item_by_index(0)?.to_string();
             let v = pair.get_item_by_index(1)?;
-            let part = if v.is_safe() {
+            let arrow = pair.get_item_by_index(2)?.as_str() == Some("arrow");
+            let part = if arrow {
+                js::Part::Arrow(v.to_string())
+            } else if v.is_safe() {
                 js::Part::Code(v.to_string())
             } else {
                 js::Part::Data(to_json(&v)?)

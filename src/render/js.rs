@@ -244,6 +244,8 @@ pub(crate) fn call(callee: &str, args: &[String], indent: usize) -> String {
 pub(crate) enum Part {
     Data(Value),
     Code(String),
+    /// `() => body`: broken after the arrow when its line is too wide.
+    Arrow(String),
 }
 
 /// The property `key: { k: v, ... }` at column `indent`, before its `,`: on one line when it
@@ -255,6 +257,7 @@ pub(crate) fn object(key_name: &str, parts: &[(String, Part)], indent: usize) ->
         .map(|(k, part)| match part {
             Part::Data(v) => format!("{}: {}", key(k), flat(v)),
             Part::Code(code) => format!("{}: {code}", key(k)),
+            Part::Arrow(body) => format!("{}: () => {body}", key(k)),
         })
         .collect();
     let flat_line = format!("{head}: {{ {} }}", flat_parts.join(", "));
@@ -267,6 +270,7 @@ pub(crate) fn object(key_name: &str, parts: &[(String, Part)], indent: usize) ->
         let line = match part {
             Part::Data(v) => prop(k, v, inner),
             Part::Code(code) => format!("{}: {code}", key(k)),
+            Part::Arrow(body) => arrow_prop(&key(k), body, inner),
         };
         out.push_str(&format!("{}{line},\n", " ".repeat(inner)));
     }

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::TemplateError;
-use crate::model::Model;
+use crate::model::{Method, Model, Operation, Route, Segment};
 use crate::target::TargetDesc;
 
 /// The template data file every target's package.json is made from.
@@ -178,5 +178,83 @@ pub(crate) fn lint(desc: &TargetDesc) -> Lint {
     Lint {
         ignores: with(".scaffold/", &desc.lint.tool_dirs),
         node_ignores: with("client/**", &desc.lint.web_only),
+    }
+}
+
+/// What `_shared/tables.js` prints as the route table: the routes grouped by their first segment
+/// (a parameter, or each fixed segment; every path has one), in match order within each group,
+/// each method with its operation. A group is a function in the generated table, so that a cold
+/// start compiles and builds none of them: a request builds its group's routes on first use.
+#[derive(Debug, Serialize)]
+pub(crate) struct Routing<'a> {
+    /// The routes whose first segment is a parameter.
+    param: Vec<RouteView<'a>>,
+    /// The routes by their first (fixed) segment, in match order.
+    fixed: Vec<FixedGroup<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct FixedGroup<'a> {
+    segment: &'a str,
+    routes: Vec<RouteView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct RouteView<'a> {
+    #[serde(flatten)]
+    route: &'a Route,
+    /// The route's methods, each with its operation (canonical method order).
+    operations: Vec<MethodView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct MethodView<'a> {
+    method: Method,
+    op: &'a Operation,
+}
+
+/// The routing view of `model`.
+pub(crate) fn routing(model: &Model) -> Routing<'_> {
+    let by_name: BTreeMap<&str, &Operation> = model
+        .operations
+        .iter()
+        .map(|op| (op.name.camel.as_str(), op))
+        .collect();
+    let view = |route| route_view(route, &by_name);
+    let mut routing = Routing {
+        param: Vec::new(),
+        fixed: Vec::new(),
+    };
+    for route in &model.routes {
+        match route.segments.first() {
+            Some(Segment {
+                literal: Some(segment),
+                ..
+            }) => match routing.fixed.iter_mut().find(|g| g.segment == segment) {
+                Some(group) => group.routes.push(view(route)),
+                None => routing.fixed.push(FixedGroup {
+                    segment,
+                    routes: vec![view(route)],
+                }),
+            },
+            _ => routing.param.push(view(route)),
+        }
+    }
+    routing
+}
+
+fn route_view<'a>(route: &'a Route, by_name: &BTreeMap<&str, &'a Operation>) -> RouteView<'a> {
+    RouteView {
+        route,
+        operations: route
+            .methods
+            .iter()
+            .filter_map(|m| {
+                Some(MethodView {
+                    method: m.method,
+                    op: by_name.get(m.operation.as_str())?,
+                })
+            })
+            .collect(),
     }
 }

@@ -87,9 +87,9 @@ function pathSegments(path) {
 }
 
 /**
- * The routes as a tree of path segments, built once at load: a request walks it one segment at a
- * time, whatever the number of routes. A node holds its fixed children by name, its parameter
- * child, and the route that ends there.
+ * Routes as a tree of path segments: a request walks it one segment at a time, whatever the number
+ * of routes. A node holds its fixed children by name, its parameter child, and the route that ends
+ * there.
  */
 function routeTree(routes) {
   const node = () => ({ fixed: new Map(), param: null, route: null });
@@ -110,7 +110,17 @@ function routeTree(routes) {
   return root;
 }
 
-const ROUTE_TREE = routeTree(ROUTES);
+/** Each group of ROUTES that a request reached -> the tree of its routes, built on its first use. */
+const ROUTE_TREES = new Map();
+
+function treeOf(group) {
+  let tree = ROUTE_TREES.get(group);
+  if (tree === undefined) {
+    tree = routeTree(group());
+    ROUTE_TREES.set(group, tree);
+  }
+  return tree;
+}
 
 /** The route under `node` for `segments` from `i` on: a fixed segment is tried before a parameter. */
 function findRoute(node, segments, i) {
@@ -121,9 +131,15 @@ function findRoute(node, segments, i) {
   return findRoute(node.param, segments, i + 1);
 }
 
-/** The route that matches the segments (the first in ROUTES' order), with its params. */
+/**
+ * The route that matches the segments, with its params: in the group of the first segment, then
+ * in the group of the routes that start with a parameter (every route has a first segment).
+ */
 function matchRoute(segments) {
-  const route = findRoute(ROUTE_TREE, segments, 0);
+  if (segments.length === 0) return null;
+  const fixed = ROUTES.fixed.get(segments[0]);
+  let route = fixed === undefined ? null : findRoute(treeOf(fixed), segments, 0);
+  if (route === null && ROUTES.param !== null) route = findRoute(treeOf(ROUTES.param), segments, 0);
   if (route === null) return null;
   const params = Object.create(null);
   route.segments.forEach((want, i) => {

@@ -26,28 +26,55 @@ const SCHEMAS = {
 };
 {% endif %}
 
-// Each operation: its handler's loader, whether it runs without a user, the roles it needs (any one), and
-// the schema its body must match.
-const OPERATIONS = {
-{% for op in api.operations %}
+{#- One route at column `at`: its path, shape, `Allow` and CORS lists, and each method's operation. -#}
+{% macro route(r, at) %}
+{{ " " * at }}{
+{{ " " * at }}  {{ r.path|js_prop("path", at + 2) }},
+{{ " " * at }}  {{ r.segments|js_prop("segments", at + 2) }},
+{{ " " * at }}  {{ r.allow|js_prop("allow", at + 2) }},
+{{ " " * at }}  {{ r.cors_methods|js_prop("corsMethods", at + 2) }},
+{{ " " * at }}  methods: {
+{% for m in r.operations %}
+{% set op = m.op %}
 {% set schema %}{% if op.body_resource %}SCHEMAS[{{ op.body_resource|js }}]{% else %}null{% endif %}{% endset %}
-  {{ [["name", op.name.camel], ["load", ("HANDLERS." ~ op.name.camel)|safe], ["public", op.public], ["roles", op.roles], ["schema", schema|safe]]|js_object(op.name.camel, 2) }},
+{% set loader %}{{ load }}('{{ methods }}/{{ op.stem }}.js'){% endset %}
+{{ " " * at }}    {{ [["name", op.name.camel], ["load", loader|safe, "arrow"], ["public", op.public], ["roles", op.roles], ["schema", schema|safe]]|js_object(m.method, at + 4) }},
 {% endfor %}
-};
+{{ " " * at }}  },
+{{ " " * at }}},
+{% endmacro %}
 
-// Paths in match order: at the first segment where two differ, a fixed one wins over a parameter.
-const ROUTES = [
-{% for route in api.routes %}
-{% set methods = namespace(parts=[]) %}
-{% for m in route.methods %}
-{% set methods.parts = methods.parts + [[m.method, ("OPERATIONS." ~ m.operation)|safe]] %}
+// The routes, grouped by their first segment: a parameter (`param`), or each fixed segment
+// (`fixed`). A group is a function, so that a cold start compiles and
+// builds none of them: the dispatcher builds a group's routes on the first request into it. In
+// match order: at the first segment where two paths differ, a fixed one wins over a parameter.
+// Each method holds its operation: its name, its handler file's loader (the file is loaded on the
+// operation's first request; the literal paths let bundlers include every file), whether it runs
+// without a user, the roles it needs (any one), and the schema its body must match.
+const ROUTES = {
+{% if routing.param %}
+  param: () => [
+{% for r in routing.param %}
+{{ route(r, 4) -}}
 {% endfor %}
-  {
-    {{ route.path|js_prop("path", 4) }},
-    {{ route.segments|js_prop("segments", 4) }},
-    {{ route.allow|js_prop("allow", 4) }},
-    {{ route.cors_methods|js_prop("corsMethods", 4) }},
-    {{ methods.parts|js_object("methods", 4) }},
-  },
+  ],
+{% else %}
+  param: null,
+{% endif %}
+{% if routing.fixed %}
+  fixed: new Map([
+{% for g in routing.fixed %}
+    [
+      {{ g.segment|js }},
+      () => [
+{% for r in g.routes %}
+{{ route(r, 8) -}}
 {% endfor %}
-];
+      ],
+    ],
+{% endfor %}
+  ]),
+{% else %}
+  fixed: new Map(),
+{% endif %}
+};

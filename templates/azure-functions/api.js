@@ -10,12 +10,15 @@
 
 // @azure/functions is a CommonJS package: its named exports come from the default import.
 import azureFunctions from '@azure/functions';
-{{ m.esm_imports(api, "../shared", "../methods") }}
+{{ m.esm_imports("../shared") }}
 
 const { app } = azureFunctions;
 
 {{ [api.base_path]|js_assign("const MOUNTS") }};
 
+{# Handlers load by `import()` from here. #}
+{% set load = "import" %}
+{% set methods = "../methods" %}
 {% include "_shared/tables.js" %}
 
 {% include "_shared/dispatch-core.js" %}

@@ -7,10 +7,13 @@
 // any error thrown becomes a 500 whose body holds only a request id. Every response carries the
 // shared headers of shared/headers.js (and the CORS headers, if any).
 
-{{ m.esm_imports(api, "./shared", "./methods") }}
+{{ m.esm_imports("./shared") }}
 
 {{ [api.base_path]|js_assign("const MOUNTS") }};
 
+{# Handlers load by `import()` from here. #}
+{% set load = "import" %}
+{% set methods = "./methods" %}
 {% include "_shared/tables.js" %}
 
 {% include "_shared/dispatch-core.js" %}

@@ -8,11 +8,14 @@
 // a request id. Every response carries the shared headers of _shared/headers.js (and the CORS
 // headers, if any).
 
-{{ m.esm_imports(api, "./_shared", "./api-methods") }}
+{{ m.esm_imports("./_shared") }}
 
 // The public path: `config.path` keeps the URL the caller asked for.
 {{ [api.base_path]|js_assign("const MOUNTS") }};
 
+{# Handlers load by `import()` from here. #}
+{% set load = "import" %}
+{% set methods = "./api-methods" %}
 {% include "_shared/tables.js" %}
 
 {% include "_shared/dispatch-core.js" %}

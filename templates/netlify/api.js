@@ -11,11 +11,12 @@
 const securityHeaders = require('./_shared/headers.js');
 const { authenticate } = require('./_shared/auth.js');
 
-{{ m.handlers(api, "require", "./api-methods") }}
-
 // The function's own path, then the public path behind the redirect (event.path keeps it).
 {{ ["/.netlify/functions/api", api.base_path]|js_assign("const MOUNTS") }};
 
+{# Handlers load by `require` from here. #}
+{% set load = "require" %}
+{% set methods = "./api-methods" %}
 {% include "_shared/tables.js" %}
 
 {% include "_shared/dispatch-core.js" %}

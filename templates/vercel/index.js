@@ -7,11 +7,14 @@
 // operation's handler; any error thrown becomes a 500 whose body holds only a request id. Every
 // response carries the shared headers of _lib/headers.js (and the CORS headers, if any).
 
-{{ m.esm_imports(api, "./_lib", "./_lib/methods") }}
+{{ m.esm_imports("./_lib") }}
 
 // The public path: a rewrite keeps the URL the caller asked for.
 {{ [api.base_path]|js_assign("const MOUNTS") }};
 
+{# Handlers load by `import()` from here. #}
+{% set load = "import" %}
+{% set methods = "./_lib/methods" %}
 {% include "_shared/tables.js" %}
 
 {% include "_shared/dispatch-core.js" %}
