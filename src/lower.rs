@@ -22,7 +22,7 @@ use auth::lower_auth;
 use dispatch::build_routes;
 use http::{lower_base_path, lower_cors, lower_headers, lower_limits};
 pub(crate) use pattern::MAX_PATTERN_CHARS;
-use resources::{lower_resource, lower_storage};
+use resources::{lower_resource, lower_storage, Shared};
 use routes::{check_names, lower_route};
 pub(crate) use routes::{op_pos, owner};
 pub(crate) use text::{description_pattern, LICENSE_PATTERN};
@@ -133,10 +133,12 @@ pub(crate) fn lower(loaded: &Loaded, spec_file: &str) -> (Model, Vec<Diagnostic>
             &mut l,
             rname,
             r,
-            &auth,
-            &base_path,
+            &Shared {
+                auth: &auth,
+                base_path: &base_path,
+                resources: &all,
+            },
             storage.as_deref(),
-            &all,
             &mut operations,
         ) {
             resources.push(res);

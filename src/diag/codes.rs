@@ -114,6 +114,7 @@ codes! {
     RefWithRules = "S424": "a `ref` field with `enum`, `format`, `pattern` or lengths",
     MissingFields = "S425": "an object field (or array of objects) without `fields`",
     FieldsTooDeep = "S426": "fields nested deeper than 5 levels",
+    InvalidEnumValue = "S427": "an `enum` value that breaks its field's other rules",
     // S5xx: routes and the dispatch table.
     MissingMethod = "S501": "a route without `method`",
     UnknownMethod = "S502": "a method the dispatcher does not route",

@@ -457,29 +457,52 @@ fn lower_field(
         reference: f.reference.clone().filter(|_| ty == FieldType::String),
         fields,
     };
-    // The default, against the field's own rules (only when they are sound).
-    if let Some(default) = &f.default {
-        if l.errors.len() == before {
+    // Each enum value, against the field's other rules (only when they are sound).
+    if let (Some(values), true) = (&field.choices, l.errors.len() == before) {
+        let others = Field {
+            choices: None,
+            ..field.clone()
+        };
+        for (i, v) in values.iter().enumerate() {
             let mut problems = Vec::new();
-            value_problems(&field, default, "", &regex, &mut problems);
-            if let Some((at_path, problem)) = problems.first() {
-                let whose = if at_path.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (at `{at_path}`)")
-                };
+            value_problems(&others, &Value::from(v.as_str()), "", &regex, &mut problems);
+            if let Some((_, problem)) = problems.first() {
+                let idx = i.to_string();
+                let mut vp = at("enum");
+                vp.push(&idx);
                 l.err(
                     Diagnostic::new(
-                        Code::InvalidDefault,
-                        format!("`default` of field `{fname}` breaks the field's own rules: {problem}{whose}"),
-                        l.value(&at("default")),
+                        Code::InvalidEnumValue,
+                        format!("`enum` value `{v}` of field `{fname}` breaks the field's other rules: {problem}"),
+                        l.value(&vp),
                     )
-                    .expected("a value that create would accept for the field")
-                    .help("fix the value, or remove `default`"),
+                    .expected("values that create would accept for the field")
+                    .help("fix or remove the value, or loosen the rule"),
                 );
-            } else {
-                field.default = Some(default.clone());
             }
+        }
+    }
+    // The default, against the field's own rules (only when they are sound).
+    if let (Some(default), true) = (&f.default, l.errors.len() == before) {
+        let mut problems = Vec::new();
+        value_problems(&field, default, "", &regex, &mut problems);
+        if let Some((at_path, problem)) = problems.first() {
+            let whose = if at_path.is_empty() {
+                String::new()
+            } else {
+                format!(" (at `{at_path}`)")
+            };
+            l.err(
+                Diagnostic::new(
+                    Code::InvalidDefault,
+                    format!("`default` of field `{fname}` breaks the field's own rules: {problem}{whose}"),
+                    l.value(&at("default")),
+                )
+                .expected("a value that create would accept for the field")
+                .help("fix the value, or remove `default`"),
+            );
+        } else {
+            field.default = Some(default.clone());
         }
     }
     (ok && l.errors.len() == before).then_some(field)
@@ -528,7 +551,7 @@ pub(crate) fn value_problems(
             }
             if let Some(r) = &field.reference {
                 if !is_id(s) {
-                    return one(format!("expected the id of an item of {r}"));
+                    one(format!("expected the id of an item of {r}"));
                 }
             }
         }
@@ -545,7 +568,7 @@ pub(crate) fn value_problems(
                 return one(format!("at least {}", show(min)));
             }
             if let Some(max) = field.max.filter(|m| n > *m) {
-                return one(format!("at most {}", show(max)));
+                one(format!("at most {}", show(max)));
             }
         }
         FieldType::Boolean => {
@@ -791,11 +814,19 @@ mod tests {
             } else {
                 format!("  {name}: /")
             };
-            let line = core
-                .lines()
-                .find(|l| l.starts_with(&key))
-                .unwrap_or_else(|| panic!("dispatch-core.js has no `{key}`"));
-            let js = &line[key.len()..line.len() - 2];
+            // Prettier puts a long expression on the line after its key.
+            let lines: Vec<&str> = core.lines().collect();
+            let head = key.trim_end_matches(" /");
+            let i = lines
+                .iter()
+                .position(|l| l.starts_with(head))
+                .unwrap_or_else(|| panic!("dispatch-core.js has no `{head}`"));
+            let line = if lines[i].ends_with(':') {
+                lines[i + 1].trim_start()
+            } else {
+                &lines[i][head.len() + 1..]
+            };
+            let js = &line[1..line.len() - 2];
             assert_eq!(js.replace("\\/", "/"), *re, "format {name}");
         }
         assert!(core.contains(&format!("MAX_EMAIL = {MAX_EMAIL_CHARS}")));

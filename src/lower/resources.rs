@@ -73,20 +73,34 @@ pub(super) fn lower_storage(
     Some(v.to_string())
 }
 
+/// What every resource's lowering shares: the API's auth and base path, every resource's name.
+pub(super) struct Shared<'a> {
+    pub auth: &'a Auth,
+    pub base_path: &'a str,
+    pub resources: &'a [&'a str],
+}
+
 pub(super) fn lower_resource(
     l: &mut Lowerer,
     rname: &str,
     r: &ResourceSpec,
-    auth: &Auth,
-    base_path: &str,
+    shared: &Shared,
     storage: Option<&str>,
-    all: &[&str],
     ops: &mut Vec<Operation>,
 ) -> Option<Resource> {
+    let (auth, base_path) = (shared.auth, shared.base_path);
     let rpath = ["resources", rname];
     let name_ok = check_name(l, "resource", rname, &rpath);
     let parent = vec!["resources".to_string(), rname.to_string()];
-    let fields = lower_fields(l, &parent, &r.fields, 1, &Place { resources: all });
+    let fields = lower_fields(
+        l,
+        &parent,
+        &r.fields,
+        1,
+        &Place {
+            resources: shared.resources,
+        },
+    );
     let names = Names::new(rname);
     let title = names.title.to_lowercase();
     let description = lower_description(

@@ -27,7 +27,8 @@ const FORMATS = {
   url: /^https?:\/\/(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?(?:[/?#][!-~]*)?$/,
   uuid: /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/,
   date: /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/,
-  'date-time': /^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]{1,9})?(?:[Zz]|[+-]([0-9]{2}):([0-9]{2}))$/,
+  'date-time':
+    /^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]{1,9})?(?:[Zz]|[+-]([0-9]{2}):([0-9]{2}))$/,
 };
 const MAX_EMAIL = 254;
 const MAX_URL = 2048;
@@ -243,8 +244,10 @@ function valueProblems(rule, value, path, out) {
     case 'string': {
       if (typeof value !== 'string') return one('expected a string');
       const length = [...value].length;
-      if (rule.min_length != null && length < rule.min_length) return one(`at least ${count(rule.min_length, 'character')}`);
-      if (rule.max_length != null && length > rule.max_length) return one(`at most ${count(rule.max_length, 'character')}`);
+      if (rule.min_length != null && length < rule.min_length)
+        return one(`at least ${count(rule.min_length, 'character')}`);
+      if (rule.max_length != null && length > rule.max_length)
+        return one(`at most ${count(rule.max_length, 'character')}`);
       if (rule.enum !== undefined && !rule.enum.includes(value)) return one(`expected one of: ${rule.enum.join(', ')}`);
       if (rule.format !== undefined && !inFormat(rule.format, value)) return one(FORMAT_PROBLEMS[rule.format]);
       if (rule.pattern !== undefined && !patternOf(rule.pattern).test(value)) {
@@ -267,8 +270,10 @@ function valueProblems(rule, value, path, out) {
       return typeof value === 'boolean' ? undefined : one('expected true or false');
     case 'array': {
       if (!Array.isArray(value)) return one('expected an array');
-      if (rule.min_items != null && value.length < rule.min_items) return one(`at least ${count(rule.min_items, 'item')}`);
-      if (rule.max_items != null && value.length > rule.max_items) return one(`at most ${count(rule.max_items, 'item')}`);
+      if (rule.min_items != null && value.length < rule.min_items)
+        return one(`at least ${count(rule.min_items, 'item')}`);
+      if (rule.max_items != null && value.length > rule.max_items)
+        return one(`at most ${count(rule.max_items, 'item')}`);
       const item = { type: rule.items, fields: rule.fields };
       value.forEach((v, i) => valueProblems(item, v, `${path}[${i}]`, out));
       return undefined;
