@@ -1,19 +1,22 @@
 // The field rules beyond types, through the real generated dispatcher and CRUD handlers (memory
-// storage) of specs/gig-guide.yaml, called as Netlify calls it (tests/node/drivers/netlify.js):
-// enum, every format, pattern, nested objects, arrays of objects, default, nullable, readonly and
-// ref, each refused with its 422 problem at its path, and defaults filled in on create only.
+// storage) of specs/gig-guide.yaml, called as the platform calls it (tests/node/drivers/TARGET.js,
+// default netlify): enum, every format, pattern, nested objects, arrays of objects, default,
+// nullable, readonly and ref, each refused with its 422 problem at its path, and defaults filled
+// in on create only.
 //
-//   PROJECT_DIR=/path/to/gig-guide-project node --test tests/node/field-types.test.js
+//   TARGET=vercel PROJECT_DIR=/path/to/gig-guide-project node --test tests/node/field-types.test.js
 'use strict';
 
 const { describe, it, before } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { rows, plan } = require('./lib/plan.js');
-const driver = require('./drivers/netlify.js');
+const TARGET = process.env.TARGET || 'netlify';
+if (!/^[a-z0-9-]+$/.test(TARGET)) throw new Error(`set TARGET to a target name (got ${JSON.stringify(TARGET)})`);
+const driver = require(`./drivers/${TARGET}.js`);
 
 const PROJECT_DIR = process.env.PROJECT_DIR;
-if (!PROJECT_DIR) throw new Error('set PROJECT_DIR to a project generated from specs/gig-guide.yaml for netlify');
+if (!PROJECT_DIR) throw new Error('set PROJECT_DIR to a project generated from specs/gig-guide.yaml for TARGET');
 
 let call;
 let venueId;
