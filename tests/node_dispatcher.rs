@@ -19,6 +19,10 @@
 //!    formats, pattern, nested objects, arrays of objects, default, nullable, readonly, ref)
 //!    through the generated dispatcher and CRUD handlers (`tests/node/field-types.test.js`).
 //!
+//! 6. Patterns (`pattern` on a string field): the generator (Rust, which checks defaults) and the
+//!    dispatcher (Node, `u` flag) read every accepted pattern alike: a fixed corpus of texts with
+//!    odd characters, and random patterns from a seeded walk, each of which must also compile.
+//!
 //! Needs `node` (>= 20) on PATH, and `npm` for the second: without them the tests FAIL, they do
 //! not skip.
 
@@ -321,29 +325,110 @@ fn yaml_quoted(text: &str) -> String {
     out
 }
 
+/// Whether the generator accepts a string field with `pattern` (and `default`, when given).
+fn pattern_accepted(templates: &scaffold::Templates, pattern: &str, default: Option<&str>) -> bool {
+    let mut field = format!("{{ type: string, pattern: {} ", yaml_quoted(pattern));
+    if let Some(d) = default {
+        field.push_str(&format!(", default: {} ", yaml_quoted(d)));
+    }
+    field.push('}');
+    let spec = format!(
+        "name: p\nauth: {{ provider: none }}\nresources:\n  r:\n    fields:\n      f: {field}\n"
+    );
+    scaffold::model(&scaffold::Input {
+        spec_file: "s.yaml",
+        spec: spec.as_bytes(),
+        target: None,
+        templates,
+    })
+    .is_ok()
+}
+
+/// Runs `script` under Node with `CASES` (JSON) in its environment; fails with its stderr.
+fn node_cases(script: &str, cases: &[serde_json::Value], what: &str) -> String {
+    let out = common::node_command()
+        .arg("-e")
+        .arg(script)
+        .env("CASES", serde_json::Value::from(cases.to_vec()).to_string())
+        .output()
+        .expect("node on PATH");
+    assert!(
+        out.status.success(),
+        "{what}:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Random patterns from a seeded walk over regex tokens: every one the generator accepts compiles
+/// in JavaScript with the `u` flag (else the dispatcher would fail on its first request), and
+/// matches the same sample texts in both.
+#[test]
+fn every_accepted_pattern_compiles_in_javascript() {
+    require_node();
+    let templates = scaffold::Templates::builtin();
+    const TOKENS: &[&str] = &[
+        "a", "b", "-", "1", r"\d", r"\w", r"\s", r"\D", ".", "[", "]", "[^", "(", "(?:", ")", "|",
+        "*", "+", "?", "{2}", "{1,3}", "{2,}", r"\-", r"\.", r"\/", "/", r"\u00e9", r"\x41", "^",
+        "$", "{", "}", r"\b", "*?",
+    ];
+    const TEXTS: &[&str] = &[
+        "", "a", "ab", "a-b", "1", "a1b2", " ", "é", "AA", "--", "a.b",
+    ];
+    let mut seed: u64 = 0x0005_eed0_f9a7_7e75;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n
+    };
+    let mut accepted = std::collections::BTreeSet::new();
+    let mut tried = 0;
+    while tried < 2000 {
+        tried += 1;
+        let len = 1 + next(7);
+        let body: String = (0..len).map(|_| TOKENS[next(TOKENS.len())]).collect();
+        let pattern = format!("^{body}$");
+        if pattern_accepted(&templates, &pattern, None) {
+            accepted.insert(pattern);
+        }
+    }
+    assert!(
+        accepted.len() >= 150,
+        "only {} patterns accepted",
+        accepted.len()
+    );
+    let mut cases = Vec::new();
+    for pattern in &accepted {
+        let text = TEXTS[next(TEXTS.len())];
+        cases.push(serde_json::json!([
+            pattern,
+            text,
+            pattern_accepted(&templates, pattern, Some(text))
+        ]));
+    }
+    let script = "const cases = JSON.parse(process.env.CASES); const bad = [];\
+        for (const [p, t, rust] of cases) { let js;\
+          try { js = new RegExp(p, 'u').test(t); } catch (e) { bad.push({ pattern: p, error: String(e) }); continue; }\
+          if (js !== rust) bad.push({ pattern: p, text: t, rust, js }); }\
+        if (bad.length) { console.error(JSON.stringify(bad, null, 1)); process.exit(1); }\
+        console.log(cases.length);";
+    let ran = node_cases(
+        script,
+        &cases,
+        "accepted patterns that JavaScript reads otherwise",
+    );
+    assert_eq!(ran, cases.len().to_string());
+}
+
 /// The generator and the dispatcher read every safe pattern alike: a text is a valid `default`
 /// (checked in Rust) exactly when `new RegExp(pattern, 'u')` matches it in Node.
 #[test]
 fn patterns_mean_the_same_in_rust_and_javascript() {
     require_node();
     let templates = scaffold::Templates::builtin();
-    let accepts = |pattern: &str, default: Option<&str>| -> bool {
-        let mut field = format!("{{ type: string, pattern: {} ", serde_json::json!(pattern));
-        if let Some(d) = default {
-            field.push_str(&format!(", default: {} ", yaml_quoted(d)));
-        }
-        field.push('}');
-        let spec = format!(
-            "name: p\nauth: {{ provider: none }}\nresources:\n  r:\n    fields:\n      f: {field}\n"
-        );
-        scaffold::model(&scaffold::Input {
-            spec_file: "s.yaml",
-            spec: spec.as_bytes(),
-            target: None,
-            templates: &templates,
-        })
-        .is_ok()
-    };
+    let accepts =
+        |pattern: &str, default: Option<&str>| pattern_accepted(&templates, pattern, default);
     let mut cases = Vec::new();
     for (pattern, texts) in PATTERN_CASES {
         assert!(accepts(pattern, None), "`{pattern}` is refused");

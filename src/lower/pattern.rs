@@ -140,6 +140,16 @@ fn class_item(item: &ClassSetItem, out: &mut String) -> Result<(), String> {
             return Err("a `[` inside `[...]`: escape it as `\\[`".to_string())
         }
         ClassSetItem::Union(u) => {
+            // JavaScript reads `[\d-a]` as a range from a class, an error with the `u` flag.
+            let dash = |i: &ClassSetItem| matches!(i, ClassSetItem::Literal(l) if l.c == '-' && l.kind == LiteralKind::Verbatim);
+            for w in u.items.windows(3) {
+                if matches!(w[0], ClassSetItem::Perl(_)) && dash(&w[1]) {
+                    return Err(
+                        "a `-` after `\\d`, `\\w` or `\\s` inside `[...]`: escape it as `\\-`"
+                            .to_string(),
+                    );
+                }
+            }
             for i in &u.items {
                 class_item(i, out)?;
             }
@@ -157,10 +167,11 @@ fn print(ast: &Ast, out: &mut String, top: bool) -> Result<(), String> {
         Ast::Literal(l) => out.push_str(&literal(l, false)?),
         Ast::Dot(_) => out.push_str(r"[^\n\r\x{2028}\x{2029}]"),
         Ast::Assertion(a) => match a.kind {
-            AssertionKind::StartLine => out.push('^'),
-            AssertionKind::EndLine => out.push('$'),
             AssertionKind::WordBoundary | AssertionKind::NotWordBoundary => {
                 return Err("`\\b` and `\\B` are not supported".to_string())
+            }
+            AssertionKind::StartLine | AssertionKind::EndLine => {
+                return Err("`^` and `$` may only start and end the pattern".to_string())
             }
             _ => return Err("only `^` and `$` may anchor a pattern".to_string()),
         },
@@ -183,6 +194,9 @@ fn print(ast: &Ast, out: &mut String, top: bool) -> Result<(), String> {
             out.push(']');
         }
         Ast::Repetition(r) => {
+            if matches!(*r.ast, Ast::Repetition(_)) {
+                return Err("a quantifier right after another (such as `a{2}*`): JavaScript refuses it; group the first, `(?:a{2})*`".to_string());
+            }
             out.push_str("(?:");
             print(&r.ast, out, false)?;
             out.push(')');
@@ -236,10 +250,15 @@ fn print(ast: &Ast, out: &mut String, top: bool) -> Result<(), String> {
         Ast::Concat(c) => {
             let last = c.asts.len().saturating_sub(1);
             for (i, x) in c.asts.iter().enumerate() {
-                if matches!(x, Ast::Assertion(_)) && !(top && (i == 0 || i == last)) {
-                    return Err("`^` and `$` may only start and end the pattern".to_string());
+                match x {
+                    Ast::Assertion(a) if top && i == 0 && a.kind == AssertionKind::StartLine => {
+                        out.push('^')
+                    }
+                    Ast::Assertion(a) if top && i == last && a.kind == AssertionKind::EndLine => {
+                        out.push('$')
+                    }
+                    _ => print(x, out, false)?,
                 }
-                print(x, out, false)?;
             }
         }
     }
@@ -491,6 +510,8 @@ mod tests {
             r"^a\.b\/c$",
             r"^\u00e9+$",
             "^$",
+            r"^[\d-]$",
+            r"^[a\-\d]$",
         ] {
             assert!(check(ok).is_ok(), "{ok}: {:?}", check(ok).err());
         }
@@ -528,6 +549,10 @@ mod tests {
             "^a^b$",
             "^a{1001}$",
             r"^\x{41}$",
+            r"^[\d-a]$",
+            "^a{2}*$",
+            "^$?$",
+            "^(?:^a)$",
         ] {
             assert!(syntax(bad), "{bad}: {:?}", check(bad));
         }
