@@ -344,6 +344,11 @@ fn strings() -> Vec<Value> {
         "get",
         "Get",
         "TRACE",
+        "^[a-z]+$",
+        "^(a+)+$",
+        "[a-z]",
+        "^[A-Z]{2}$",
+        "date-time",
     ]
     .iter()
     .map(|s| json!(s))
