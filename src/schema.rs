@@ -158,7 +158,7 @@ fn field() -> Value {
                 "enum": node("Allowed values", "`string` only: the values the field may have, each once.", json!({ "type": "array", "items": { "type": "string" }, "minItems": 1, "uniqueItems": true })),
                 "format": node("Format", "`string` only: the text's format, checked strictly: `email`, `url` (http or https), `uuid`, `date` (YYYY-MM-DD, a real day), `date-time` (RFC 3339).", json!({ "type": "string", "enum": FORMATS })),
                 "pattern": node("Pattern", &format!("`string` only: a regular expression the text must match, anchored (`^...$`) and in a safe subset that cannot make the dispatcher backtrack (no nested or overlapping quantifiers, lookaround, backreferences); at most {MAX_PATTERN_CHARS} characters."), json!({ "type": "string", "maxLength": MAX_PATTERN_CHARS })),
-                "default": node("Default", "What create fills in when the field is absent (or null and not `nullable`); it must satisfy the field's own rules. Any JSON value.", json!({})),
+                "default": node("Default", "What create fills in when the field is absent (or null and not `nullable`); it must satisfy the field's own rules. Any JSON value; not on a `required` field.", json!({})),
                 "nullable": node("Nullable", "`null` is a value of the field, kept as sent (even when `required`). Otherwise `null` counts as leaving the field out.", json!({ "type": "boolean", "default": false })),
                 "readonly": node("Read-only", "Set by the server's code only: create and update requests that send it are refused. Not with `required` or `default`.", json!({ "type": "boolean", "default": false })),
                 "ref": node("Reference", "`string` only: the field holds the id of an item of this resource (checked as an id). Not with `enum`, `format`, `pattern` or lengths.", json!({ "type": "string", "pattern": identifier() })),
@@ -188,6 +188,10 @@ fn field() -> Value {
                 {
                     "if": { "properties": { "readonly": { "const": true } }, "required": ["readonly"] },
                     "then": { "properties": { "required": { "const": false }, "default": false } },
+                },
+                {
+                    "if": { "properties": { "required": { "const": true } }, "required": ["required"] },
+                    "then": not(&["default"]),
                 },
                 { "if": of_type(&others(&["integer", "number"])), "then": not(&["min", "max"]) },
                 {

@@ -116,6 +116,7 @@ const SCHEMA_REFUSES: &[(&str, &[&str])] = &[
             "/resources/posts/fields/when/format",
             "/resources/posts/fields/made/required",
             "/resources/posts/fields/seen/default",
+            "/resources/posts/fields/must/default",
             "/resources/posts/fields/editor/format",
             "/resources/posts/fields/title/fields",
             "/resources/posts/fields/place",

@@ -115,6 +115,7 @@ codes! {
     MissingFields = "S425": "an object field (or array of objects) without `fields`",
     FieldsTooDeep = "S426": "fields nested deeper than 5 levels",
     InvalidEnumValue = "S427": "an `enum` value that breaks its field's other rules",
+    DefaultOnRequired = "S428": "a `default` on a `required` field",
     // S5xx: routes and the dispatch table.
     MissingMethod = "S501": "a route without `method`",
     UnknownMethod = "S502": "a method the dispatcher does not route",

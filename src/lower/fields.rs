@@ -404,6 +404,17 @@ fn lower_field(
             }
         }
     }
+    if f.required == Some(true) && f.default.is_some() && !readonly {
+        l.err(
+            Diagnostic::new(
+                Code::DefaultOnRequired,
+                format!("field `{fname}` is `required` and has a `default`"),
+                l.key(&at("default")),
+            )
+            .expected("a `default` only on an optional field: create refuses a request without a required field before any default applies")
+            .help("remove `default`, or `required`"),
+        );
+    }
     // nested fields
     let mut fields = Vec::new();
     if objects {
