@@ -10,7 +10,9 @@ use crate::target::TargetDesc;
 
 mod auth;
 mod dispatch;
+mod fields;
 mod http;
+mod pattern;
 mod resources;
 mod routes;
 mod target_check;
@@ -19,7 +21,8 @@ mod text;
 use auth::lower_auth;
 use dispatch::build_routes;
 use http::{lower_base_path, lower_cors, lower_headers, lower_limits};
-use resources::{lower_resource, lower_storage};
+pub(crate) use pattern::MAX_PATTERN_CHARS;
+use resources::{lower_resource, lower_storage, Shared};
 use routes::{check_names, lower_route};
 pub(crate) use routes::{op_pos, owner};
 pub(crate) use text::{description_pattern, LICENSE_PATTERN};
@@ -118,6 +121,7 @@ pub(crate) fn lower(loaded: &Loaded, spec_file: &str) -> (Model, Vec<Diagnostic>
 
     let mut resources = Vec::new();
     let mut operations = Vec::new();
+    let all: Vec<&str> = spec.resources.keys().map(String::as_str).collect();
     for (rname, r) in &spec.resources {
         let storage = lower_storage(
             &mut l,
@@ -129,8 +133,11 @@ pub(crate) fn lower(loaded: &Loaded, spec_file: &str) -> (Model, Vec<Diagnostic>
             &mut l,
             rname,
             r,
-            &auth,
-            &base_path,
+            &Shared {
+                auth: &auth,
+                base_path: &base_path,
+                resources: &all,
+            },
             storage.as_deref(),
             &mut operations,
         ) {

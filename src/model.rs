@@ -28,7 +28,7 @@ macro_rules! serialize_as_str {
         }
     )*};
 }
-serialize_as_str!(Method, OpKind, FieldType);
+serialize_as_str!(Method, OpKind, FieldType, Format);
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Model {
@@ -302,6 +302,60 @@ pub struct Field {
     pub min_items: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_items: Option<u64>,
+    /// A string's allowed values, in spec order.
+    #[serde(rename = "enum", skip_serializing_if = "Option::is_none")]
+    pub choices: Option<Vec<String>>,
+    /// A string's format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<Format>,
+    /// A string's pattern, as the spec writes it (JavaScript `u` syntax, anchored, in the safe
+    /// subset `lower/pattern.rs` checks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// What create fills in when the field is absent; it satisfies the field's rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<serde_json::Value>,
+    /// `null` is a value of the field (kept), not only "absent".
+    #[serde(skip_serializing_if = "is_false")]
+    pub nullable: bool,
+    /// Set by the server only: create and update refuse it.
+    #[serde(skip_serializing_if = "is_false")]
+    pub readonly: bool,
+    /// The resource whose item ids the field holds (a string field).
+    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// The fields of an object, or of each object of an array of objects, by name in spec
+    /// order (sorted); templates see them as a map from name to field.
+    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "by_name")]
+    pub fields: Vec<Field>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+fn by_name<S: serde::Serializer>(fields: &[Field], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(fields.len()))?;
+    for f in fields {
+        map.serialize_entry(&f.name, f)?;
+    }
+    map.end()
+}
+
+impl Field {
+    /// The type in words: `string`, `array of object`, ...
+    pub fn type_words(&self) -> String {
+        match self.items {
+            Some(items) => format!("array of {}", items.as_str()),
+            None => self.ty.as_str().to_string(),
+        }
+    }
+
+    /// True when an object or array of objects (`fields` describes the objects).
+    pub fn has_fields(&self) -> bool {
+        self.ty == FieldType::Object || self.items == Some(FieldType::Object)
+    }
 }
 
 /// A field's JSON type; templates see its `as_str` name.
@@ -312,16 +366,18 @@ pub enum FieldType {
     Number,
     Boolean,
     Array,
+    Object,
 }
 
 impl FieldType {
-    /// Every type; all but the last (`array`) may be an array's items.
-    pub const ALL: [FieldType; 5] = [
+    /// Every type.
+    pub const ALL: [FieldType; 6] = [
         FieldType::String,
         FieldType::Integer,
         FieldType::Number,
         FieldType::Boolean,
         FieldType::Array,
+        FieldType::Object,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -331,6 +387,7 @@ impl FieldType {
             FieldType::Number => "number",
             FieldType::Boolean => "boolean",
             FieldType::Array => "array",
+            FieldType::Object => "object",
         }
     }
 
@@ -342,8 +399,56 @@ impl FieldType {
 
 /// [`FieldType::ALL`]'s names: every `type` of a field.
 pub(crate) const FIELD_TYPES: &[&str] = &names!(FieldType);
-/// The types an array's `items` may have: all but the last, `array`.
-pub(crate) const ITEM_TYPES: &[&str] = FIELD_TYPES.split_at(FIELD_TYPES.len() - 1).0;
+/// The types an array's `items` may have: every type but `array`.
+pub(crate) const ITEM_TYPES: &[&str] = &["string", "integer", "number", "boolean", "object"];
+/// How deep fields nest: a field of an object (or of an array's objects) is one level deeper.
+pub(crate) const MAX_FIELD_DEPTH: usize = 5;
+
+/// A string field's `format`; templates see its `as_str` name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Email,
+    Url,
+    Uuid,
+    Date,
+    DateTime,
+}
+
+impl Format {
+    pub const ALL: [Format; 5] = [
+        Format::Email,
+        Format::Url,
+        Format::Uuid,
+        Format::Date,
+        Format::DateTime,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Format::Email => "email",
+            Format::Url => "url",
+            Format::Uuid => "uuid",
+            Format::Date => "date",
+            Format::DateTime => "date-time",
+        }
+    }
+
+    /// The OpenAPI (JSON Schema) format with the same meaning.
+    pub const fn openapi(self) -> &'static str {
+        match self {
+            Format::Url => "uri",
+            other => other.as_str(),
+        }
+    }
+
+    /// The format named exactly as the spec writes it.
+    pub fn parse(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+}
+
+/// [`Format::ALL`]'s names: every `format` of a string field.
+pub(crate) const FORMATS: &[&str] = &names!(Format);
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Operation {

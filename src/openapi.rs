@@ -18,12 +18,25 @@ use crate::model::{Field, FieldType, Model, Operation, Resource};
 /// `..` are excluded: clients remove such segments before sending, so they can never arrive.
 pub(crate) const PARAM_PATTERN: &str = r"^(?!\.{1,2}$)[A-Za-z0-9._~-]{1,128}$";
 
-fn field_schema(f: &Field, nullable: bool) -> Value {
+/// Which body a schema describes: what create and update accept, or what reads return.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Input,
+    Item,
+}
+
+/// The schema of one field's values. `null` is accepted where the dispatcher accepts it: a
+/// `nullable` field, or an optional one (null counts as absent).
+fn field_schema(f: &Field, side: Side) -> Value {
+    let nullable = !f.required || f.nullable;
     let mut s = Map::new();
     let ty = f.ty.as_str();
     if f.ty == FieldType::Array {
-        let items = f.items.map(FieldType::as_str).unwrap_or_default();
-        s.insert("items".into(), json!({ "type": items }));
+        let items = match f.items {
+            Some(FieldType::Object) => object_schema(&f.fields, side, None),
+            other => json!({ "type": other.map(FieldType::as_str).unwrap_or_default() }),
+        };
+        s.insert("items".into(), items);
     }
     s.insert(
         "type".into(),
@@ -51,31 +64,89 @@ fn field_schema(f: &Field, nullable: bool) -> Value {
     };
     put("minimum", f.min.map(num));
     put("maximum", f.max.map(num));
-    put("description", f.description.clone().map(Value::from));
+    put(
+        "enum",
+        f.choices.as_ref().map(|c| {
+            let mut values: Vec<Value> = c.iter().map(|v| json!(v)).collect();
+            if nullable {
+                values.push(Value::Null);
+            }
+            Value::Array(values)
+        }),
+    );
+    put("format", f.format.map(|x| json!(x.openapi())));
+    put("pattern", f.pattern.clone().map(Value::from));
+    if let Some(r) = &f.reference {
+        put("pattern", Some(json!(PARAM_PATTERN)));
+        let what = format!("The id of an item of `{r}`.");
+        let text = match &f.description {
+            Some(d) => format!("{d} {what}"),
+            None => what,
+        };
+        put("description", Some(json!(text)));
+    } else {
+        put("description", f.description.clone().map(Value::from));
+    }
+    if f.ty == FieldType::Object {
+        let object = object_schema(&f.fields, side, None);
+        for k in ["properties", "required", "additionalProperties"] {
+            if let Some(v) = object.get(k) {
+                s.insert(k.into(), v.clone());
+            }
+        }
+    }
+    match side {
+        Side::Input => {
+            if let Some(d) = &f.default {
+                s.insert("default".into(), d.clone());
+            }
+        }
+        Side::Item => {
+            if f.readonly {
+                s.insert("readOnly".into(), json!(true));
+            }
+        }
+    }
+    Value::Object(s)
+}
+
+/// An object of fields: what create and update accept (no read-only fields, no others), or what
+/// reads return (read-only fields marked; a required one may be absent when it is nullable,
+/// since null is not stored). `description`: the object's, at the top.
+fn object_schema(fields: &[Field], side: Side, description: Option<String>) -> Value {
+    let shown = || {
+        fields
+            .iter()
+            .filter(move |f| side == Side::Item || !f.readonly)
+    };
+    let props: Map<String, Value> = shown()
+        .map(|f| (f.name.clone(), field_schema(f, side)))
+        .collect();
+    let required: Vec<&str> = shown()
+        .filter(|f| f.required && (side == Side::Input || !f.nullable))
+        .map(|f| f.name.as_str())
+        .collect();
+    let mut s = Map::new();
+    s.insert("type".into(), json!("object"));
+    if let Some(d) = description {
+        s.insert("description".into(), json!(d));
+    }
+    s.insert("properties".into(), Value::Object(props));
+    s.insert("required".into(), json!(required));
+    s.insert("additionalProperties".into(), json!(false));
     Value::Object(s)
 }
 
 /// What create and update accept: the fields, no others.
 fn input_schema(r: &Resource) -> Value {
-    let props: Map<String, Value> = r
-        .fields
-        .iter()
-        .map(|f| (f.name.clone(), field_schema(f, !f.required)))
-        .collect();
-    let required: Vec<&str> = r
-        .fields
-        .iter()
-        .filter(|f| f.required)
-        .map(|f| f.name.as_str())
-        .collect();
     let title = r.name.title.to_lowercase();
-    json!({
-        "type": "object",
-        "description": format!("The body of create and update in {title}: the fields, no others."),
-        "properties": props,
-        "required": required,
-        "additionalProperties": false,
-    })
+    object_schema(
+        &r.fields,
+        Side::Input,
+        Some(format!(
+            "The body of create and update in {title}: the fields, no others."
+        )),
+    )
 }
 
 /// What reads return: the fields plus a server-made `id`; handlers may add more (timestamps).
@@ -83,14 +154,14 @@ fn item_schema(r: &Resource) -> Value {
     let mut props: Map<String, Value> = r
         .fields
         .iter()
-        .map(|f| (f.name.clone(), field_schema(f, !f.required)))
+        .map(|f| (f.name.clone(), field_schema(f, Side::Item)))
         .collect();
     props.insert("id".into(), json!({ "type": "string" }));
     let mut required = vec!["id"];
     required.extend(
         r.fields
             .iter()
-            .filter(|f| f.required)
+            .filter(|f| f.required && !f.nullable)
             .map(|f| f.name.as_str()),
     );
     json!({ "type": "object", "description": r.description, "properties": props, "required": required })

@@ -210,26 +210,18 @@ fn operations(old: &Model, new: &Model, out: &mut Vec<Change>) {
 }
 
 fn describe(f: &Field) -> String {
-    let ty = match &f.items {
-        Some(items) => format!("array of {}", items.as_str()),
-        None => f.ty.as_str().to_string(),
-    };
-    format!("{ty}, {}", if f.required { "required" } else { "optional" })
+    format!(
+        "{}, {}",
+        f.type_words(),
+        if f.required { "required" } else { "optional" }
+    )
 }
 
 fn fields(old: &Model, new: &Model, out: &mut Vec<Change>) {
-    let resources = |m: &Model| -> BTreeMap<String, BTreeMap<String, Field>> {
+    let resources = |m: &Model| -> BTreeMap<String, Vec<Field>> {
         m.resources
             .iter()
-            .map(|r| {
-                (
-                    r.name.spec.clone(),
-                    r.fields
-                        .iter()
-                        .map(|f| (f.name.clone(), f.clone()))
-                        .collect(),
-                )
-            })
+            .map(|r| (r.name.spec.clone(), r.fields.clone()))
             .collect()
     };
     let (olds, news) = (resources(old), resources(new));
@@ -243,105 +235,7 @@ fn fields(old: &Model, new: &Model, out: &mut Vec<Change>) {
             ));
             continue;
         };
-        for (name, o) in ofields {
-            let at = format!("field `{res}.{name}`");
-            let Some(n) = nfields.get(name) else {
-                out.push(Change::new(
-                    "field_removed",
-                    true,
-                    false,
-                    format!("{at} removed"),
-                ));
-                continue;
-            };
-            if o.ty != n.ty || o.items != n.items {
-                out.push(Change::new(
-                    "field_retyped",
-                    true,
-                    false,
-                    format!("{at} changed type from {} to {}", describe(o), describe(n)),
-                ));
-            }
-            match (o.required, n.required) {
-                (false, true) => out.push(Change::new(
-                    "field_now_required",
-                    true,
-                    false,
-                    format!("{at} is now required"),
-                )),
-                (true, false) => out.push(Change::new(
-                    "field_now_optional",
-                    false,
-                    false,
-                    format!("{at} is now optional"),
-                )),
-                _ => {}
-            }
-            let bounds: [(&str, Option<f64>, Option<f64>, bool); 6] = [
-                (
-                    "min_length",
-                    o.min_length.map(|v| v as f64),
-                    n.min_length.map(|v| v as f64),
-                    false,
-                ),
-                (
-                    "max_length",
-                    o.max_length.map(|v| v as f64),
-                    n.max_length.map(|v| v as f64),
-                    true,
-                ),
-                ("min", o.min, n.min, false),
-                ("max", o.max, n.max, true),
-                (
-                    "min_items",
-                    o.min_items.map(|v| v as f64),
-                    n.min_items.map(|v| v as f64),
-                    false,
-                ),
-                (
-                    "max_items",
-                    o.max_items.map(|v| v as f64),
-                    n.max_items.map(|v| v as f64),
-                    true,
-                ),
-            ];
-            for (key, ob, nb, upper) in bounds {
-                if ob == nb {
-                    continue;
-                }
-                // Tighter: a new bound, a lower maximum, or a higher minimum.
-                let tighter = match (ob, nb) {
-                    (None, Some(_)) => true,
-                    (Some(_), None) => false,
-                    (Some(a), Some(b)) => (upper && b < a) || (!upper && b > a),
-                    (None, None) => false,
-                };
-                let show = |v: Option<f64>| {
-                    v.map(|v| v.to_string())
-                        .unwrap_or_else(|| "none".to_string())
-                };
-                out.push(Change::new(
-                    if tighter {
-                        "field_bound_tightened"
-                    } else {
-                        "field_bound_loosened"
-                    },
-                    tighter,
-                    false,
-                    format!("{at}: `{key}` changed from {} to {}", show(ob), show(nb)),
-                ));
-            }
-        }
-        for (name, n) in nfields {
-            if !ofields.contains_key(name) {
-                out.push(Change::new(
-                    "field_added",
-                    n.required,
-                    false,
-                    format!("field `{res}.{name}` added ({})", describe(n)),
-                ));
-            }
-        }
+        compare_fields(res, ofields, nfields, out);
     }
     for res in news.keys().filter(|r| !olds.contains_key(*r)) {
         out.push(Change::new(
@@ -349,6 +243,245 @@ fn fields(old: &Model, new: &Model, out: &mut Vec<Change>) {
             false,
             false,
             format!("resource `{res}` added"),
+        ));
+    }
+}
+
+/// The changes between two lists of fields at `prefix` (`movies`, `movies.address`), nested
+/// fields included.
+fn compare_fields(prefix: &str, ofields: &[Field], nfields: &[Field], out: &mut Vec<Change>) {
+    let by_name = |fs: &[Field]| -> BTreeMap<String, Field> {
+        fs.iter().map(|f| (f.name.clone(), f.clone())).collect()
+    };
+    let (ofields, nfields) = (by_name(ofields), by_name(nfields));
+    for (name, o) in &ofields {
+        let at = format!("field `{prefix}.{name}`");
+        let Some(n) = nfields.get(name) else {
+            out.push(Change::new(
+                "field_removed",
+                true,
+                false,
+                format!("{at} removed"),
+            ));
+            continue;
+        };
+        if o.ty != n.ty || o.items != n.items {
+            out.push(Change::new(
+                "field_retyped",
+                true,
+                false,
+                format!("{at} changed type from {} to {}", describe(o), describe(n)),
+            ));
+        }
+        match (o.required, n.required) {
+            (false, true) => out.push(Change::new(
+                "field_now_required",
+                true,
+                false,
+                format!("{at} is now required"),
+            )),
+            (true, false) => out.push(Change::new(
+                "field_now_optional",
+                false,
+                false,
+                format!("{at} is now optional"),
+            )),
+            _ => {}
+        }
+        bounds(&at, o, n, out);
+        rules(&at, o, n, out);
+        if o.has_fields() && n.has_fields() {
+            compare_fields(&format!("{prefix}.{name}"), &o.fields, &n.fields, out);
+        }
+    }
+    for (name, n) in &nfields {
+        if !ofields.contains_key(name) {
+            out.push(Change::new(
+                "field_added",
+                n.required,
+                false,
+                format!("field `{prefix}.{name}` added ({})", describe(n)),
+            ));
+        }
+    }
+}
+
+fn bounds(at: &str, o: &Field, n: &Field, out: &mut Vec<Change>) {
+    let bounds: [(&str, Option<f64>, Option<f64>, bool); 6] = [
+        (
+            "min_length",
+            o.min_length.map(|v| v as f64),
+            n.min_length.map(|v| v as f64),
+            false,
+        ),
+        (
+            "max_length",
+            o.max_length.map(|v| v as f64),
+            n.max_length.map(|v| v as f64),
+            true,
+        ),
+        ("min", o.min, n.min, false),
+        ("max", o.max, n.max, true),
+        (
+            "min_items",
+            o.min_items.map(|v| v as f64),
+            n.min_items.map(|v| v as f64),
+            false,
+        ),
+        (
+            "max_items",
+            o.max_items.map(|v| v as f64),
+            n.max_items.map(|v| v as f64),
+            true,
+        ),
+    ];
+    for (key, ob, nb, upper) in bounds {
+        if ob == nb {
+            continue;
+        }
+        // Tighter: a new bound, a lower maximum, or a higher minimum.
+        let tighter = match (ob, nb) {
+            (None, Some(_)) => true,
+            (Some(_), None) => false,
+            (Some(a), Some(b)) => (upper && b < a) || (!upper && b > a),
+            (None, None) => false,
+        };
+        let show = |v: Option<f64>| {
+            v.map(|v| v.to_string())
+                .unwrap_or_else(|| "none".to_string())
+        };
+        out.push(Change::new(
+            if tighter {
+                "field_bound_tightened"
+            } else {
+                "field_bound_loosened"
+            },
+            tighter,
+            false,
+            format!("{at}: `{key}` changed from {} to {}", show(ob), show(nb)),
+        ));
+    }
+}
+
+/// `enum`, `format`, `pattern`, `nullable`, `readonly`, `ref` and `default`: what a client that
+/// worked before may now have refused is breaking; what only accepts more is safe.
+fn rules(at: &str, o: &Field, n: &Field, out: &mut Vec<Change>) {
+    let quote = |vs: &[&String]| {
+        vs.iter()
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match (&o.choices, &n.choices) {
+        (None, Some(new)) => out.push(Change::new(
+            "field_enum_added",
+            true,
+            false,
+            format!(
+                "{at} now only takes {}",
+                quote(&new.iter().collect::<Vec<_>>())
+            ),
+        )),
+        (Some(_), None) => out.push(Change::new(
+            "field_enum_removed",
+            false,
+            false,
+            format!("{at} takes any value again (no `enum`)"),
+        )),
+        (Some(old), Some(new)) => {
+            let removed: Vec<&String> = old.iter().filter(|v| !new.contains(v)).collect();
+            let added: Vec<&String> = new.iter().filter(|v| !old.contains(v)).collect();
+            if !removed.is_empty() {
+                out.push(Change::new(
+                    "field_enum_values_removed",
+                    true,
+                    false,
+                    format!("{at}: `enum` values removed: {}", quote(&removed)),
+                ));
+            }
+            if !added.is_empty() {
+                out.push(Change::new(
+                    "field_enum_values_added",
+                    false,
+                    false,
+                    format!("{at}: `enum` values added: {}", quote(&added)),
+                ));
+            }
+        }
+        (None, None) => {}
+    }
+    let text = |what: &str, old: Option<String>, new: Option<String>, out: &mut Vec<Change>| {
+        let show = |v: &Option<String>| match v {
+            Some(v) => format!("`{v}`"),
+            None => "none".to_string(),
+        };
+        if old != new {
+            let breaking = new.is_some();
+            out.push(Change::new(
+                if breaking {
+                    "field_rule_tightened"
+                } else {
+                    "field_rule_removed"
+                },
+                breaking,
+                false,
+                format!(
+                    "{at}: `{what}` changed from {} to {}",
+                    show(&old),
+                    show(&new)
+                ),
+            ));
+        }
+    };
+    text(
+        "format",
+        o.format.map(|f| f.as_str().to_string()),
+        n.format.map(|f| f.as_str().to_string()),
+        out,
+    );
+    text("pattern", o.pattern.clone(), n.pattern.clone(), out);
+    text("ref", o.reference.clone(), n.reference.clone(), out);
+    match (o.nullable, n.nullable) {
+        (true, false) => out.push(Change::new(
+            "field_no_longer_nullable",
+            true,
+            false,
+            format!("{at} no longer takes `null`"),
+        )),
+        (false, true) => out.push(Change::new(
+            "field_now_nullable",
+            false,
+            false,
+            format!("{at} now takes `null`"),
+        )),
+        _ => {}
+    }
+    if o.readonly != n.readonly {
+        out.push(Change::new(
+            "field_readonly_changed",
+            true,
+            false,
+            if n.readonly {
+                format!("{at} is now read-only: requests that send it are refused")
+            } else {
+                format!("{at} is no longer read-only: requests set it")
+            },
+        ));
+    }
+    if o.default != n.default {
+        let show = |v: &Option<serde_json::Value>| match v {
+            Some(v) => format!("`{v}`"),
+            None => "none".to_string(),
+        };
+        out.push(Change::new(
+            "field_default_changed",
+            false,
+            false,
+            format!(
+                "{at}: `default` changed from {} to {}",
+                show(&o.default),
+                show(&n.default)
+            ),
         ));
     }
 }

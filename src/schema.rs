@@ -11,13 +11,14 @@ use serde_json::{json, Map, Value};
 
 use crate::lower::{
     description_pattern, AUTH_PROVIDERS, DEFAULT_BASE_PATH, FIELD_TYPES, ITEM_TYPES,
-    LICENSE_PATTERN, OP_AUTH,
+    LICENSE_PATTERN, MAX_PATTERN_CHARS, OP_AUTH,
 };
 use crate::model::{
     CRUD, DEFAULT_BODY_BYTES, DEFAULT_CLOCK_SKEW_SECONDS, DEFAULT_CORS_MAX_AGE_SECONDS,
-    DEFAULT_JWT_ALGORITHM, DEFAULT_LICENSE, DEFAULT_ROLES_CLAIM, JWT_ALGORITHMS, MAX_BODY_BYTES,
-    MAX_CLOCK_SKEW_SECONDS, MAX_CORS_MAX_AGE_SECONDS, MAX_DESCRIPTION_CHARS, MAX_HEADER_NAME_CHARS,
-    MAX_HEADER_VALUE_CHARS, MAX_LICENSE_CHARS, MAX_PATH_CHARS, METHODS, STORAGES,
+    DEFAULT_JWT_ALGORITHM, DEFAULT_LICENSE, DEFAULT_ROLES_CLAIM, FORMATS, JWT_ALGORITHMS,
+    MAX_BODY_BYTES, MAX_CLOCK_SKEW_SECONDS, MAX_CORS_MAX_AGE_SECONDS, MAX_DESCRIPTION_CHARS,
+    MAX_FIELD_DEPTH, MAX_HEADER_NAME_CHARS, MAX_HEADER_VALUE_CHARS, MAX_LICENSE_CHARS,
+    MAX_PATH_CHARS, METHODS, STORAGES,
 };
 use crate::naming::{JS_RESERVED, MAX_NAME, PROTO_KEYS};
 use crate::DEFAULT_TARGET;
@@ -104,6 +105,15 @@ fn any_case(words: &[&str]) -> String {
     format!("^(?:{})$", alternatives.join("|"))
 }
 
+/// Where the schema of one field is: nested fields refer to it.
+const FIELD_POINTER: &str =
+    "#/properties/resources/additionalProperties/properties/fields/additionalProperties";
+
+/// Field names: identifiers other than the prototype keys.
+fn field_names() -> Value {
+    json!({ "pattern": identifier(), "not": { "enum": PROTO_KEYS } })
+}
+
 fn field() -> Value {
     let not = |keys: &[&str]| -> Value {
         let props: Map<String, Value> =
@@ -129,7 +139,7 @@ fn field() -> Value {
         |title: &str, description: &str| node(title, description, json!({ "type": "number" }));
     node(
         "Field",
-        "One field of the resource's items. Create and update requests are checked against the fields: types, `required`, bounds; unknown fields are refused (422).",
+        "One field of the resource's items (or of an object). Create and update requests are checked against the fields: types, `required`, bounds, `enum`, `format`, `pattern`, `ref`; unknown and `readonly` fields are refused (422), at every level.",
         json!({
             "type": "object",
             "additionalProperties": false,
@@ -138,17 +148,51 @@ fn field() -> Value {
                 "type": node("Type", "The JSON type of the field's values.", json!({ "type": "string", "enum": FIELD_TYPES })),
                 "description": description("the field", "Without it the property has none."),
                 "required": node("Required", "Create and update requests must include the field.", json!({ "type": "boolean", "default": false })),
-                "items": node("Item type", "`array` only (and needed there): the type of the array's items.", json!({ "type": "string", "enum": ITEM_TYPES })),
+                "items": node("Item type", "`array` only (and needed there): the type of the array's items; for `object`, `fields` describes each item.", json!({ "type": "string", "enum": ITEM_TYPES })),
                 "min_length": length("Minimum length", "`string` only: the fewest characters."),
                 "max_length": length("Maximum length", "`string` only: the most characters."),
                 "min": bound("Minimum", "`integer` and `number` only: the smallest value (a whole number for `integer`)."),
                 "max": bound("Maximum", "`integer` and `number` only: the largest value (a whole number for `integer`)."),
                 "min_items": length("Minimum items", "`array` only: the fewest items."),
                 "max_items": length("Maximum items", "`array` only: the most items."),
+                "enum": node("Allowed values", "`string` only: the values the field may have, each once.", json!({ "type": "array", "items": { "type": "string" }, "minItems": 1, "uniqueItems": true })),
+                "format": node("Format", "`string` only: the text's format, checked strictly: `email`, `url` (http or https), `uuid`, `date` (YYYY-MM-DD, a real day), `date-time` (RFC 3339).", json!({ "type": "string", "enum": FORMATS })),
+                "pattern": node("Pattern", &format!("`string` only: a regular expression the text must match, anchored (`^...$`) and in a safe subset that cannot make the dispatcher backtrack (no nested or overlapping quantifiers, lookaround, backreferences); at most {MAX_PATTERN_CHARS} characters."), json!({ "type": "string", "maxLength": MAX_PATTERN_CHARS })),
+                "default": node("Default", "What create fills in when the field is absent (or null and not `nullable`); it must satisfy the field's own rules. Any JSON value; not on a `required` field.", json!({})),
+                "nullable": node("Nullable", "`null` is a value of the field, kept as sent (even when `required`). Otherwise `null` counts as leaving the field out.", json!({ "type": "boolean", "default": false })),
+                "readonly": node("Read-only", "Set by the server's code only: create and update requests that send it are refused. Not with `required` or `default`.", json!({ "type": "boolean", "default": false })),
+                "ref": node("Reference", "`string` only: the field holds the id of an item of this resource (checked as an id). Not with `enum`, `format`, `pattern` or lengths.", json!({ "type": "string", "pattern": identifier() })),
+                "fields": node(
+                    "Fields",
+                    &format!("`object`, and `array` with `items: object` (needed there): the fields of the object, or of each item, by name as for a resource's fields. At most {MAX_FIELD_DEPTH} levels deep."),
+                    json!({
+                        "type": "object",
+                        "propertyNames": field_names(),
+                        "additionalProperties": {
+                            "$ref": FIELD_POINTER,
+                            "title": "Field",
+                            "description": "A field of the object: the same keys as a resource's field.",
+                        },
+                    }),
+                ),
             },
             "allOf": [
                 { "if": of_type(&["array"]), "then": { "required": ["items"] }, "else": not(&["items", "min_items", "max_items"]) },
-                { "if": of_type(&others(&["string"])), "then": not(&["min_length", "max_length"]) },
+                { "if": of_type(&others(&["string"])), "then": not(&["min_length", "max_length", "enum", "format", "pattern", "ref"]) },
+                {
+                    "if": { "anyOf": [of_type(&["object"]), { "properties": { "type": { "const": "array" }, "items": { "const": "object" } }, "required": ["type", "items"] }] },
+                    "then": { "required": ["fields"] },
+                    "else": not(&["fields"]),
+                },
+                { "if": { "required": ["ref"] }, "then": not(&["enum", "format", "pattern", "min_length", "max_length"]) },
+                {
+                    "if": { "properties": { "readonly": { "const": true } }, "required": ["readonly"] },
+                    "then": { "properties": { "required": { "const": false }, "default": false } },
+                },
+                {
+                    "if": { "properties": { "required": { "const": true } }, "required": ["required"] },
+                    "then": not(&["default"]),
+                },
                 { "if": of_type(&others(&["integer", "number"])), "then": not(&["min", "max"]) },
                 {
                     "if": of_type(&["integer"]),
@@ -178,7 +222,7 @@ fn resource() -> Value {
             "allOf": [public_has_no_roles()],
         }),
     );
-    let field_names = json!({ "pattern": identifier(), "not": { "enum": PROTO_KEYS } });
+    let field_names = field_names();
     node(
         "Resource",
         "A collection with CRUD operations at `<base_path>/<name>` and `<base_path>/<name>/{id}`, one handler file each.",
@@ -541,6 +585,10 @@ mod tests {
         let mut struct_places = BTreeSet::new();
         for (path, node) in &keys {
             let dotted = path.join(".");
+            // A reference (nested fields) has the keys of what it refers to.
+            if node.get("$ref").is_some() {
+                continue;
+            }
             let p: Vec<&str> = path.iter().map(String::as_str).collect();
             let serde: BTreeSet<&str> = keys_at(&p).iter().copied().collect();
             let props: BTreeSet<&str> = node

@@ -95,6 +95,24 @@ pub struct FieldSpec {
     pub max: Option<f64>,
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
+    /// `string` only: the allowed values.
+    #[serde(rename = "enum")]
+    pub choices: Option<Vec<String>>,
+    /// `string` only: `email`, `url`, `uuid`, `date` or `date-time`.
+    pub format: Option<String>,
+    /// `string` only: an anchored regular expression in the safe subset.
+    pub pattern: Option<String>,
+    /// What create fills in when the field is absent.
+    pub default: Option<serde_json::Value>,
+    /// `null` is a value of the field.
+    pub nullable: Option<bool>,
+    /// Set by the server only; create and update refuse it.
+    pub readonly: Option<bool>,
+    /// `string` only: the field holds the id of an item of this resource.
+    #[serde(rename = "ref")]
+    pub reference: Option<String>,
+    /// `object`, or `array` with `items: object`: the fields of the object(s).
+    pub fields: Option<BTreeMap<String, FieldSpec>>,
 }
 
 /// Per-operation options in the map form of `operations`.
@@ -371,11 +389,17 @@ pub(crate) fn keys_at(parent: &[&str]) -> &'static [&'static str] {
         ["cors"] => fields_of::<CorsSpec>(),
         ["limits"] => fields_of::<LimitsSpec>(),
         ["resources", _] => fields_of::<ResourceSpec>(),
-        ["resources", _, "fields", _] => fields_of::<FieldSpec>(),
+        ["resources", _, "fields", _, rest @ ..] if is_field_path(rest) => fields_of::<FieldSpec>(),
         ["resources", _, "operations", _] => fields_of::<OperationSpec>(),
         ["routes", _] => fields_of::<RouteSpec>(),
         _ => &[],
     }
+}
+
+/// True for `[]`, `["fields", name]`, `["fields", name, "fields", name]`, ...: below a field, the
+/// path of a nested field.
+fn is_field_path(rest: &[&str]) -> bool {
+    rest.chunks(2).all(|c| c.len() == 2 && c[0] == "fields")
 }
 
 /// The field names serde derives for `T`, read from the derive itself so they cannot drift.

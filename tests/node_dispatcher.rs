@@ -15,6 +15,14 @@
 //!    method, routes as a reference matcher says (`tests/node/routing.test.js`), and handler files
 //!    load on first use only.
 //!
+//! 5. `specs/gig-guide.yaml` (memory storage, no users): the field rules beyond types (enum,
+//!    formats, pattern, nested objects, arrays of objects, default, nullable, readonly, ref)
+//!    through the generated dispatcher and CRUD handlers (`tests/node/field-types.test.js`).
+//!
+//! 6. Patterns (`pattern` on a string field): the generator (Rust, which checks defaults) and the
+//!    dispatcher (Node, `u` flag) read every accepted pattern alike: a fixed corpus of texts with
+//!    odd characters, and random patterns from a seeded walk, each of which must also compile.
+//!
 //! Needs `node` (>= 20) on PATH, and `npm` for the second: without them the tests FAIL, they do
 //! not skip.
 
@@ -164,6 +172,23 @@ fn generated_jwt_cors_dispatcher_passes_node_tests() {
     );
 }
 
+/// Every field rule beyond types, refused at its path or filled in, through the generated code.
+#[test]
+fn field_rules_hold_in_the_generated_dispatcher() {
+    let node_version = require_node();
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("proj");
+    common::stdout(
+        common::scaffold()
+            .arg("new")
+            .arg(&project)
+            .arg("--spec")
+            .arg(manifest_dir().join("specs/gig-guide.yaml")),
+    );
+    assert_syntax(&project);
+    run_node_suite("tests/node/field-types.test.js", &project, &node_version);
+}
+
 /// Operation names that equal the dispatcher's own names or globals it uses cannot clash: the
 /// handlers live in one object. The generated dispatcher loads and routes them.
 #[test]
@@ -251,4 +276,191 @@ fn routes_match_as_the_reference_and_handlers_load_on_first_use() {
         .output()
         .expect("run node --test tests/node/routing.test.js");
     common::assert_node_counts(&out, 2, "routing.test.js");
+}
+
+/// Patterns in the safe subset and the texts to try them on: the generator's reading (Rust, used
+/// to check defaults) and the dispatcher's (JavaScript, `u` flag) must agree on every pair.
+const PATTERN_CASES: &[(&str, &[&str])] = &[
+    (r"^\d{2}$", &["12", "1a", "١٢", "12\n", "１２"]),
+    (r"^\w+$", &["ab_9", "é", "a-b", "ａ", "a b"]),
+    (
+        r"^\s$",
+        &[" ", "\t", "\u{a0}", "\u{2028}", "\u{feff}", "\u{85}", "x"],
+    ),
+    (r"^\S\D\W$", &["a!!", " a!", "a1!", "éé-"]),
+    (
+        r"^.$",
+        &["a", "é", "😀", "\n", "\r", "\u{2028}", "\u{85}", "ab"],
+    ),
+    (r"^[^a-c]$", &["d", "a", "😀", "\n", ""]),
+    (
+        r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        &["a-b-c", "a--b", "-a", "a-", "abc"],
+    ),
+    (r"^(?:ab|cd)+$", &["abcd", "abc", "cdab", ""]),
+    (r"^\u00e9\x41[\u0100-\u017f]?$", &["éA", "éAā", "eA", "éa"]),
+    (r"^[\d.\-]{1,3}$", &["1.-", "1234", "a", "-"]),
+    (r"^a.*z$", &["az", "a\nz", "abcz", "a😀z"]),
+    (r"^\+?[0-9]{6,15}$", &["+123456", "123", "++123456"]),
+    (r"^(a|b)?c$", &["c", "ac", "bc", "abc"]),
+    (r"^[\w\s]{2}$", &["a ", " \u{a0}", "éa"]),
+];
+
+/// `text` as a YAML double-quoted scalar with everything but printable ASCII escaped (the spec
+/// loader refuses invisible characters written as they are).
+fn yaml_quoted(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            ' '..='~' => out.push(c),
+            c if (c as u32) <= 0xffff => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push_str(&format!("\\U{:08X}", c as u32)),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Whether the generator accepts a string field with `pattern` (and `default`, when given).
+fn pattern_accepted(templates: &scaffold::Templates, pattern: &str, default: Option<&str>) -> bool {
+    let mut field = format!("{{ type: string, pattern: {} ", yaml_quoted(pattern));
+    if let Some(d) = default {
+        field.push_str(&format!(", default: {} ", yaml_quoted(d)));
+    }
+    field.push('}');
+    let spec = format!(
+        "name: p\nauth: {{ provider: none }}\nresources:\n  r:\n    fields:\n      f: {field}\n"
+    );
+    scaffold::model(&scaffold::Input {
+        spec_file: "s.yaml",
+        spec: spec.as_bytes(),
+        target: None,
+        templates,
+    })
+    .is_ok()
+}
+
+/// Runs `script` under Node with `CASES` (JSON) in its environment; fails with its stderr.
+fn node_cases(script: &str, cases: &[serde_json::Value], what: &str) -> String {
+    let out = common::node_command()
+        .arg("-e")
+        .arg(script)
+        .env("CASES", serde_json::Value::from(cases.to_vec()).to_string())
+        .output()
+        .expect("node on PATH");
+    assert!(
+        out.status.success(),
+        "{what}:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Random patterns from a seeded walk over regex tokens: every one the generator accepts compiles
+/// in JavaScript with the `u` flag (else the dispatcher would fail on its first request), and
+/// matches the same sample texts in both.
+#[test]
+fn every_accepted_pattern_compiles_in_javascript() {
+    require_node();
+    let templates = scaffold::Templates::builtin();
+    const TOKENS: &[&str] = &[
+        "a", "b", "-", "1", r"\d", r"\w", r"\s", r"\D", ".", "[", "]", "[^", "(", "(?:", ")", "|",
+        "*", "+", "?", "{2}", "{1,3}", "{2,}", r"\-", r"\.", r"\/", "/", r"\u00e9", r"\x41", "^",
+        "$", "{", "}", r"\b", "*?",
+    ];
+    const TEXTS: &[&str] = &[
+        "", "a", "ab", "a-b", "1", "a1b2", " ", "é", "AA", "--", "a.b",
+    ];
+    let mut seed: u64 = 0x0005_eed0_f9a7_7e75;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n
+    };
+    let mut accepted = std::collections::BTreeSet::new();
+    let mut tried = 0;
+    while tried < 2000 {
+        tried += 1;
+        let len = 1 + next(7);
+        let body: String = (0..len).map(|_| TOKENS[next(TOKENS.len())]).collect();
+        let pattern = format!("^{body}$");
+        if pattern_accepted(&templates, &pattern, None) {
+            accepted.insert(pattern);
+        }
+    }
+    assert!(
+        accepted.len() >= 150,
+        "only {} patterns accepted",
+        accepted.len()
+    );
+    let mut cases = Vec::new();
+    for pattern in &accepted {
+        let text = TEXTS[next(TEXTS.len())];
+        cases.push(serde_json::json!([
+            pattern,
+            text,
+            pattern_accepted(&templates, pattern, Some(text))
+        ]));
+    }
+    let script = "const cases = JSON.parse(process.env.CASES); const bad = [];\
+        for (const [p, t, rust] of cases) { let js;\
+          try { js = new RegExp(p, 'u').test(t); } catch (e) { bad.push({ pattern: p, error: String(e) }); continue; }\
+          if (js !== rust) bad.push({ pattern: p, text: t, rust, js }); }\
+        if (bad.length) { console.error(JSON.stringify(bad, null, 1)); process.exit(1); }\
+        console.log(cases.length);";
+    let ran = node_cases(
+        script,
+        &cases,
+        "accepted patterns that JavaScript reads otherwise",
+    );
+    assert_eq!(ran, cases.len().to_string());
+}
+
+/// The generator and the dispatcher read every safe pattern alike: a text is a valid `default`
+/// (checked in Rust) exactly when `new RegExp(pattern, 'u')` matches it in Node.
+#[test]
+fn patterns_mean_the_same_in_rust_and_javascript() {
+    require_node();
+    let templates = scaffold::Templates::builtin();
+    let accepts =
+        |pattern: &str, default: Option<&str>| pattern_accepted(&templates, pattern, default);
+    let mut cases = Vec::new();
+    for (pattern, texts) in PATTERN_CASES {
+        assert!(accepts(pattern, None), "`{pattern}` is refused");
+        for text in *texts {
+            cases.push(serde_json::json!([
+                pattern,
+                text,
+                accepts(pattern, Some(text))
+            ]));
+        }
+    }
+    let script = "const cases = JSON.parse(process.env.CASES); const bad = [];\
+        for (const [p, t, rust] of cases) { const js = new RegExp(p, 'u').test(t);\
+          if (js !== rust) bad.push({ pattern: p, text: t, rust, js }); }\
+        if (bad.length) { console.error(JSON.stringify(bad, null, 1)); process.exit(1); }\
+        console.log(cases.length);";
+    let out = common::node_command()
+        .arg("-e")
+        .arg(script)
+        .env("CASES", serde_json::Value::from(cases.clone()).to_string())
+        .output()
+        .expect("node on PATH");
+    assert!(
+        out.status.success(),
+        "Rust and JavaScript disagree:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        cases.len().to_string()
+    );
+    // Both verdicts occur: the corpus is not trivially all-true or all-false.
+    let rust: Vec<bool> = cases.iter().map(|c| c[2].as_bool().unwrap()).collect();
+    assert!(rust.contains(&true) && rust.contains(&false));
 }

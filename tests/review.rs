@@ -196,3 +196,82 @@ fn review_needs_no_target() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not available on target `vercel`"));
 }
+
+/// The rules beyond types (enum, format, pattern, nullable, readonly, ref, default), nested
+/// fields included: what may refuse a request that worked before is breaking, the rest safe.
+#[test]
+fn field_rules_changed() {
+    let (code, md) = review("field-rules", &[]);
+    insta::assert_snapshot!(md);
+    assert_eq!(code, 1);
+    let (_, json) = review("field-rules", &["--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let got: Vec<(String, bool)> = value["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["message"].as_str().unwrap().to_string(),
+                c["breaking"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    let want: &[(&str, bool)] = &[
+        ("field `venues.address.city` is now required", true),
+        (
+            "field `venues.address.country`: `enum` values added: `IT`",
+            false,
+        ),
+        ("field `venues.address.zip` added (string, optional)", false),
+        ("field `venues.capacity` no longer takes `null`", true),
+        (
+            "field `venues.code`: `pattern` changed from `^[A-Z]{2}$` to none",
+            false,
+        ),
+        (
+            "field `venues.email`: `format` changed from `email` to none",
+            false,
+        ),
+        (
+            "field `venues.kind` takes any value again (no `enum`)",
+            false,
+        ),
+        ("field `venues.label` now only takes `a`, `b`", true),
+        (
+            "field `venues.owner` is no longer read-only: requests set it",
+            true,
+        ),
+        (
+            "field `venues.parent`: `ref` changed from `venues` to none",
+            false,
+        ),
+        (
+            "field `venues.price`: `default` changed from `0` to `10`",
+            false,
+        ),
+        ("field `venues.rating` now takes `null`", false),
+        (
+            "field `venues.site`: `format` changed from `url` to `uuid`",
+            true,
+        ),
+        (
+            "field `venues.slug`: `pattern` changed from `^[a-z]+$` to `^[a-z]{1,20}$`",
+            true,
+        ),
+        (
+            "field `venues.status`: `enum` values removed: `moved`",
+            true,
+        ),
+        (
+            "field `venues.status`: `enum` values added: `renamed`",
+            false,
+        ),
+        (
+            "field `venues.verified` is now read-only: requests that send it are refused",
+            true,
+        ),
+    ];
+    let want: Vec<(String, bool)> = want.iter().map(|(m, b)| (m.to_string(), *b)).collect();
+    assert_eq!(got, want);
+}

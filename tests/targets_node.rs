@@ -7,7 +7,8 @@
 //! specs/jwt-cors.yaml`, the test handlers copied over the generated ones (`tests/node/overlay-esm/`,
 //! or the CommonJS `tests/node/overlay-jwt/` on Netlify v1), `<project>/node_modules` linked to the
 //! pinned install of `tests/node/install-node-deps.sh`, `node --check` on every generated `.js`,
-//! then `node --test` with `TARGET` and `PROJECT_DIR`. Besides: the aws-lambda target with
+//! then `node --test` with `TARGET` and `PROJECT_DIR`; then the field rules table
+//! (`tests/node/field-types.test.js`) against the target's project of `specs/gig-guide.yaml`. Besides: the aws-lambda target with
 //! `api-gateway-jwt` (`specs/lambda-gateway.yaml`, `tests/node/lambda-gateway.test.js`), and a check
 //! that every built-in target has a driver and a test here, so a new target cannot be forgotten.
 //!
@@ -194,6 +195,20 @@ fn run_target(target: &str, overlay: &str) {
     let (_tmp, project) = prepared_project(SPEC, target, overlay, true);
     run_node_suite(
         "tests/node/targets.test.js",
+        &[("TARGET", Path::new(target)), ("PROJECT_DIR", &project)],
+    );
+    run_field_rules(target);
+}
+
+/// The field rules table (`tests/node/field-types.test.js`) against `target`'s project of
+/// `specs/gig-guide.yaml`, its CRUD handlers as generated (memory storage): every platform's way
+/// of handing over a body reaches the same validation.
+fn run_field_rules(target: &str) {
+    let (_tmp, project) = common::generated_project("specs/gig-guide.yaml", target);
+    link_node_modules(&project, node_modules());
+    assert_syntax(&project);
+    run_node_suite(
+        "tests/node/field-types.test.js",
         &[("TARGET", Path::new(target)), ("PROJECT_DIR", &project)],
     );
 }

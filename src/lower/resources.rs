@@ -3,13 +3,14 @@
 use std::collections::BTreeMap;
 
 use crate::diag::{did_you_mean, one_of, Code, Diagnostic};
-use crate::model::{Access, Auth, Field, FieldType, OpKind, Operation, Resource, CRUD, STORAGES};
-use crate::naming::{is_identifier, is_js_reserved, Names, PROTO_KEYS};
-use crate::spec::{FieldSpec, OperationSpec, Operations, ResourceSpec};
+use crate::model::{Access, Auth, Field, OpKind, Operation, Resource, CRUD, STORAGES};
+use crate::naming::{is_identifier, is_js_reserved, Names};
+use crate::spec::{OperationSpec, Operations, ResourceSpec};
 
 use super::auth::lower_access;
+use super::fields::{lower_fields, Place};
 use super::text::lower_description;
-use super::{Lowerer, FIELD_TYPES, ITEM_TYPES};
+use super::Lowerer;
 
 pub(super) fn check_name(l: &mut Lowerer, what: &str, name: &str, path: &[&str]) -> bool {
     if !is_identifier(name) {
@@ -72,23 +73,34 @@ pub(super) fn lower_storage(
     Some(v.to_string())
 }
 
+/// What every resource's lowering shares: the API's auth and base path, every resource's name.
+pub(super) struct Shared<'a> {
+    pub auth: &'a Auth,
+    pub base_path: &'a str,
+    pub resources: &'a [&'a str],
+}
+
 pub(super) fn lower_resource(
     l: &mut Lowerer,
     rname: &str,
     r: &ResourceSpec,
-    auth: &Auth,
-    base_path: &str,
+    shared: &Shared,
     storage: Option<&str>,
     ops: &mut Vec<Operation>,
 ) -> Option<Resource> {
+    let (auth, base_path) = (shared.auth, shared.base_path);
     let rpath = ["resources", rname];
     let name_ok = check_name(l, "resource", rname, &rpath);
-    let mut fields = Vec::new();
-    for (fname, f) in &r.fields {
-        if let Some(field) = lower_field(l, rname, fname, f) {
-            fields.push(field);
-        }
-    }
+    let parent = vec!["resources".to_string(), rname.to_string()];
+    let fields = lower_fields(
+        l,
+        &parent,
+        &r.fields,
+        1,
+        &Place {
+            resources: shared.resources,
+        },
+    );
     let names = Names::new(rname);
     let title = names.title.to_lowercase();
     let description = lower_description(
@@ -220,7 +232,11 @@ pub(super) fn lower_resource(
                 summary,
                 description,
                 storage: storage.map(str::to_string),
-                fields: fields.iter().map(|f: &Field| f.name.clone()).collect(),
+                fields: fields
+                    .iter()
+                    .filter(|f: &&Field| !f.readonly)
+                    .map(|f| f.name.clone())
+                    .collect(),
             },
         );
     }
@@ -233,220 +249,5 @@ pub(super) fn lower_resource(
         description,
         fields,
         storage: storage.map(str::to_string),
-    })
-}
-
-fn lower_field(l: &mut Lowerer, rname: &str, fname: &str, f: &FieldSpec) -> Option<Field> {
-    let path = ["resources", rname, "fields", fname];
-    let at = |k: &'static str| -> [&str; 5] { ["resources", rname, "fields", fname, k] };
-    let mut ok = true;
-    if PROTO_KEYS.contains(&fname) {
-        l.err(
-            Diagnostic::new(
-                Code::ForbiddenFieldName,
-                format!("field name `{fname}` is not allowed"),
-                l.key(&path),
-            )
-            .expected("a name other than `__proto__`, `constructor` or `prototype`")
-            .help("these keys reach `Object.prototype` in JavaScript; rename the field"),
-        );
-        ok = false;
-    } else if !is_identifier(fname) {
-        l.err(
-            Diagnostic::new(
-                Code::InvalidFieldName,
-                format!("invalid field name `{fname}`"),
-                l.key(&path),
-            )
-            .expected(
-                "an identifier of at most 64 characters: a letter, then letters, digits or `_`",
-            ),
-        );
-        ok = false;
-    }
-    let ty = match f.ty.as_deref() {
-        None => {
-            l.err(
-                Diagnostic::new(
-                    Code::MissingFieldType,
-                    format!("field `{fname}` has no `type`"),
-                    l.key(&path),
-                )
-                .expected(one_of(FIELD_TYPES))
-                .help("add e.g. `type: string`"),
-            );
-            return None;
-        }
-        Some(t) if !FIELD_TYPES.contains(&t) => {
-            l.err(
-                Diagnostic::new(
-                    Code::UnknownFieldType,
-                    format!("unknown field type `{t}`"),
-                    l.value(&at("type")),
-                )
-                .expected(one_of(FIELD_TYPES))
-                .help_opt(
-                    did_you_mean(t, FIELD_TYPES.iter().copied())
-                        .map(|s| format!("did you mean `{s}`?")),
-                ),
-            );
-            return None;
-        }
-        Some(t) => t,
-    };
-    let only = |l: &mut Lowerer, key: &'static str, set: bool, types: &str| {
-        if set {
-            l.err(
-                Diagnostic::new(
-                    Code::RuleNotForType,
-                    format!("`{key}` does not apply to a field of type `{ty}`"),
-                    l.key(&at(key)),
-                )
-                .expected(format!("`{key}` only on {types}"))
-                .help(format!("remove `{key}`")),
-            );
-        }
-    };
-    let is = |t: &str| ty == t;
-    only(
-        l,
-        "min_length",
-        f.min_length.is_some() && !is("string"),
-        "strings",
-    );
-    only(
-        l,
-        "max_length",
-        f.max_length.is_some() && !is("string"),
-        "strings",
-    );
-    only(
-        l,
-        "min",
-        f.min.is_some() && !is("integer") && !is("number"),
-        "integers and numbers",
-    );
-    only(
-        l,
-        "max",
-        f.max.is_some() && !is("integer") && !is("number"),
-        "integers and numbers",
-    );
-    only(
-        l,
-        "min_items",
-        f.min_items.is_some() && !is("array"),
-        "arrays",
-    );
-    only(
-        l,
-        "max_items",
-        f.max_items.is_some() && !is("array"),
-        "arrays",
-    );
-    only(l, "items", f.items.is_some() && !is("array"), "arrays");
-    if is("array") {
-        match f.items.as_deref() {
-            None => l.err(
-                Diagnostic::new(
-                    Code::MissingItems,
-                    format!("array field `{fname}` has no `items`"),
-                    l.key(&path),
-                )
-                .expected(format!("`items:` {}", one_of(ITEM_TYPES)))
-                .help("add e.g. `items: string`"),
-            ),
-            Some(t) if !ITEM_TYPES.contains(&t) => l.err(
-                Diagnostic::new(
-                    Code::UnknownItemType,
-                    format!("unknown item type `{t}`"),
-                    l.value(&at("items")),
-                )
-                .expected(one_of(ITEM_TYPES))
-                .help_opt(
-                    did_you_mean(t, ITEM_TYPES.iter().copied())
-                        .map(|s| format!("did you mean `{s}`?")),
-                ),
-            ),
-            Some(_) => {}
-        }
-    }
-    for (key, v) in [("min", f.min), ("max", f.max)] {
-        if v.is_some_and(|v| !v.is_finite()) {
-            l.err(
-                Diagnostic::new(
-                    Code::NotFinite,
-                    format!("`{key}` of field `{fname}` is not a finite number"),
-                    l.value(&at(key)),
-                )
-                .expected("a finite number")
-                .help("remove the bound for no limit"),
-            );
-        }
-    }
-    if is("integer") {
-        for (key, v) in [("min", f.min), ("max", f.max)] {
-            if let Some(v) = v {
-                if v.fract() != 0.0 || v.abs() > 9_007_199_254_740_991.0 {
-                    l.err(
-                        Diagnostic::new(
-                            Code::UnsafeInteger,
-                            format!("`{key}` of integer field `{fname}` is not a safe integer"),
-                            l.value(&at(key)),
-                        )
-                        .expected("a whole number within JavaScript's safe integer range"),
-                    );
-                }
-            }
-        }
-    }
-    let pairs: [(&str, &'static str, Option<f64>, Option<f64>); 3] = [
-        (
-            "min_length",
-            "max_length",
-            f.min_length.map(|v| v as f64),
-            f.max_length.map(|v| v as f64),
-        ),
-        ("min", "max", f.min, f.max),
-        (
-            "min_items",
-            "max_items",
-            f.min_items.map(|v| v as f64),
-            f.max_items.map(|v| v as f64),
-        ),
-    ];
-    for (lo_key, hi_key, lo, hi) in pairs {
-        if let (Some(lo), Some(hi)) = (lo, hi) {
-            if lo > hi {
-                l.err(
-                    Diagnostic::new(
-                        Code::BoundsReversed,
-                        format!("`{lo_key}` is greater than `{hi_key}` in field `{fname}`"),
-                        l.value(&at(hi_key)),
-                    )
-                    .expected(format!("`{lo_key}` <= `{hi_key}`"))
-                    .help("swap the two bounds"),
-                );
-            }
-        }
-    }
-    let description = lower_description(l, f.description.as_deref(), &at("description"));
-    let ty = FieldType::parse(ty)?;
-    ok.then(|| Field {
-        name: fname.to_string(),
-        ty,
-        description,
-        required: f.required.unwrap_or(false),
-        items: f
-            .items
-            .as_deref()
-            .and_then(FieldType::parse)
-            .filter(|t| *t != FieldType::Array),
-        min_length: f.min_length,
-        max_length: f.max_length,
-        min: f.min,
-        max: f.max,
-        min_items: f.min_items,
-        max_items: f.max_items,
     })
 }

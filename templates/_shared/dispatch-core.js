@@ -19,6 +19,29 @@ const JSON_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json$/;
 // An encoded slash or backslash in a path, and a slash or backslash in a decoded segment.
 const ENCODED_SLASH = /%(2f|5c)/i;
 const SLASH = /[/\\]/;
+// String formats: strict expressions that cannot backtrack (each quantified part is followed by a
+// character it cannot match), the same as scaffold checks defaults with; dates are also checked
+// against the calendar, email addresses and URLs against a length.
+const FORMATS = {
+  email: /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+$/,
+  url: /^https?:\/\/(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?(?:[/?#][!-~]*)?$/,
+  uuid: /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/,
+  date: /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/,
+  'date-time':
+    /^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]{1,9})?(?:[Zz]|[+-]([0-9]{2}):([0-9]{2}))$/,
+};
+const MAX_EMAIL = 254;
+const MAX_URL = 2048;
+const FORMAT_PROBLEMS = {
+  email: 'expected an email address',
+  url: 'expected an http or https URL',
+  uuid: 'expected a UUID',
+  date: 'expected a date (YYYY-MM-DD)',
+  'date-time': 'expected a date-time (RFC 3339, e.g. 2024-05-01T12:00:00Z)',
+};
+// Fields' `pattern`s, each compiled on its first use and kept. scaffold refuses a pattern outside a
+// safe subset (anchored, no nested or overlapping quantifiers), so none can make this engine spin.
+const PATTERNS = new Map();
 
 /** A header value from a handler: a string, or an array of strings for a repeated header. */
 function headerValue(name, value) {
@@ -170,63 +193,137 @@ function lowerCaseKeys(object) {
   return out;
 }
 
-/** Problems of one value against a field rule; empty when it is valid. */
-function valueProblems(rule, value, type = rule.type) {
-  const count = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  switch (type) {
-    case 'string': {
-      if (typeof value !== 'string') return ['expected a string'];
-      const length = [...value].length;
-      if (rule.min_length != null && length < rule.min_length)
-        return [`at least ${count(rule.min_length, 'character')}`];
-      if (rule.max_length != null && length > rule.max_length)
-        return [`at most ${count(rule.max_length, 'character')}`];
-      return [];
-    }
-    case 'integer':
-    case 'number': {
-      if (type === 'integer' ? !Number.isSafeInteger(value) : typeof value !== 'number' || !Number.isFinite(value)) {
-        return [type === 'integer' ? 'expected an integer' : 'expected a number'];
-      }
-      if (rule.min != null && value < rule.min) return [`at least ${rule.min}`];
-      if (rule.max != null && value > rule.max) return [`at most ${rule.max}`];
-      return [];
-    }
-    case 'boolean':
-      return typeof value === 'boolean' ? [] : ['expected true or false'];
-    case 'array': {
-      if (!Array.isArray(value)) return ['expected an array'];
-      if (rule.min_items != null && value.length < rule.min_items) return [`at least ${count(rule.min_items, 'item')}`];
-      if (rule.max_items != null && value.length > rule.max_items) return [`at most ${count(rule.max_items, 'item')}`];
-      const out = [];
-      value.forEach((item, i) => {
-        for (const p of valueProblems({}, item, rule.items)) out.push(`item ${i}: ${p}`);
-      });
-      return out;
-    }
+function patternOf(source) {
+  let pattern = PATTERNS.get(source);
+  if (pattern === undefined) {
+    pattern = new RegExp(source, 'u');
+    PATTERNS.set(source, pattern);
+  }
+  return pattern;
+}
+
+function isDate(year, month, day) {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return days !== undefined && day >= 1 && day <= days;
+}
+
+function inFormat(format, value) {
+  const m = FORMATS[format].exec(value);
+  if (m === null) return false;
+  switch (format) {
+    case 'email':
+      return value.length <= MAX_EMAIL;
+    case 'url':
+      return value.length <= MAX_URL;
+    case 'date':
+      return isDate(+m[1], +m[2], +m[3]);
+    case 'date-time':
+      return isDate(+m[1], +m[2], +m[3]) && +m[4] <= 23 && +m[5] <= 59 && +m[6] <= 60 && !(+m[7] > 23 || +m[8] > 59);
     default:
-      return [`unknown type ${type}`];
+      return true;
   }
 }
 
-/** `[{ field, problem }]` for a body against a resource's fields: required, types, bounds, no unknown fields. */
+/** An item id as routes take it (the path parameter rule, not `.` or `..`): what `ref` fields hold. */
+function isId(value) {
+  return PARAM.test(value) && value !== '.' && value !== '..';
+}
+
+/**
+ * The problem of one value against a field rule, pushed to `out` as `{ field, problem }` with the
+ * value's path (`address.city`, `lines[2].sku`); nested objects and array items each get theirs.
+ */
+function valueProblems(rule, value, path, out) {
+  if (value === null && rule.nullable) return;
+  const one = (problem) => {
+    out.push({ field: path, problem });
+  };
+  const count = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  switch (rule.type) {
+    case 'string': {
+      if (typeof value !== 'string') return one('expected a string');
+      const length = [...value].length;
+      if (rule.min_length != null && length < rule.min_length)
+        return one(`at least ${count(rule.min_length, 'character')}`);
+      if (rule.max_length != null && length > rule.max_length)
+        return one(`at most ${count(rule.max_length, 'character')}`);
+      if (rule.enum !== undefined && !rule.enum.includes(value)) return one(`expected one of: ${rule.enum.join(', ')}`);
+      if (rule.format !== undefined && !inFormat(rule.format, value)) return one(FORMAT_PROBLEMS[rule.format]);
+      if (rule.pattern !== undefined && !patternOf(rule.pattern).test(value)) {
+        return one(`expected text matching ${rule.pattern}`);
+      }
+      if (rule.ref !== undefined && !isId(value)) return one(`expected the id of an item of ${rule.ref}`);
+      return undefined;
+    }
+    case 'integer':
+    case 'number': {
+      const integer = rule.type === 'integer';
+      if (integer ? !Number.isSafeInteger(value) : typeof value !== 'number' || !Number.isFinite(value)) {
+        return one(integer ? 'expected an integer' : 'expected a number');
+      }
+      if (rule.min != null && value < rule.min) return one(`at least ${rule.min}`);
+      if (rule.max != null && value > rule.max) return one(`at most ${rule.max}`);
+      return undefined;
+    }
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : one('expected true or false');
+    case 'array': {
+      if (!Array.isArray(value)) return one('expected an array');
+      if (rule.min_items != null && value.length < rule.min_items)
+        return one(`at least ${count(rule.min_items, 'item')}`);
+      if (rule.max_items != null && value.length > rule.max_items)
+        return one(`at most ${count(rule.max_items, 'item')}`);
+      const item = { type: rule.items, fields: rule.fields };
+      value.forEach((v, i) => valueProblems(item, v, `${path}[${i}]`, out));
+      return undefined;
+    }
+    case 'object':
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return one('expected an object');
+      return objectProblems(rule.fields, value, path, out);
+    default:
+      return one(`unknown type ${rule.type}`);
+  }
+}
+
+/** An object's problems against its fields: unknown and read-only ones, required ones, each value. */
+function objectProblems(fields, object, path, out) {
+  const at = (name) => (path === '' ? name : `${path}.${name}`);
+  for (const key of Object.keys(object)) {
+    if (!Object.prototype.hasOwnProperty.call(fields, key)) out.push({ field: at(key), problem: 'unknown field' });
+    else if (fields[key].readonly) out.push({ field: at(key), problem: 'read-only: set by the server' });
+  }
+  for (const [name, rule] of Object.entries(fields)) {
+    if (rule.readonly) continue;
+    const value = Object.prototype.hasOwnProperty.call(object, name) ? object[name] : undefined;
+    if (value === undefined || (value === null && !rule.nullable)) {
+      if (rule.required) out.push({ field: at(name), problem: 'required' });
+      continue;
+    }
+    valueProblems(rule, value, at(name), out);
+  }
+}
+
+/** `[{ field, problem }]` for a body against a resource's fields, at every level, sorted by path. */
 function bodyProblems(schema, body) {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return [{ field: '', problem: 'expected a JSON object' }];
   }
   const problems = [];
-  for (const key of Object.keys(body)) {
-    if (!Object.prototype.hasOwnProperty.call(schema, key)) problems.push({ field: key, problem: 'unknown field' });
-  }
-  for (const [field, rule] of Object.entries(schema)) {
-    const value = Object.prototype.hasOwnProperty.call(body, field) ? body[field] : undefined;
-    if (value === undefined || value === null) {
-      if (rule.required) problems.push({ field, problem: 'required' });
-      continue;
-    }
-    for (const problem of valueProblems(rule, value)) problems.push({ field, problem });
-  }
+  objectProblems(schema, body, '', problems);
   return problems.sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0));
+}
+
+/** Fills in the `default` of each absent field (null counts as absent unless nullable), nested ones too. */
+function fillDefaults(fields, object) {
+  for (const [name, rule] of Object.entries(fields)) {
+    const value = Object.prototype.hasOwnProperty.call(object, name) ? object[name] : undefined;
+    if (value === undefined || (value === null && !rule.nullable)) {
+      if (rule.default !== undefined) object[name] = JSON.parse(JSON.stringify(rule.default));
+    } else if (rule.fields !== undefined && value !== null) {
+      for (const inner of rule.type === 'object' ? [value] : value) fillDefaults(rule.fields, inner);
+    }
+  }
 }
 
 /** JSON.parse that refuses prototype keys at any depth. */
@@ -320,6 +417,8 @@ async function handle(request, headers, requestId, cors) {
     if (operation.schema) {
       const problems = bodyProblems(operation.schema, body);
       if (problems.length > 0) return fail(422, { error: 'validation_failed', problems });
+      // Create (the only POST with a schema) fills in the fields' defaults.
+      if (method === 'POST') fillDefaults(operation.schema, body);
     }
   }
 

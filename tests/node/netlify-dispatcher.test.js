@@ -946,13 +946,13 @@ describe('422 validation_failed (books: title string 1..300 required, author str
     ['a number over max 5', { ...DUNE, rating: 5.01 }, [p('rating', 'at most 5')]],
     ['11 items over max_items 10', { ...DUNE, genres: Array(11).fill('g') }, [p('genres', 'at most 10 items')]],
     ['array items of the wrong type', { ...DUNE, genres: ['a', 1, null, ['b']] }, [
-      p('genres', 'item 1: expected a string'),
-      p('genres', 'item 2: expected a string'),
-      p('genres', 'item 3: expected a string'),
+      p('genres[1]', 'expected a string'),
+      p('genres[2]', 'expected a string'),
+      p('genres[3]', 'expected a string'),
     ]],
     ['several problems, sorted by field', { pages: 0, isbn: 1, title: '', rating: 'x', genres: [2] }, [
       p('author', 'required'),
-      p('genres', 'item 0: expected a string'),
+      p('genres[0]', 'expected a string'),
       p('isbn', 'unknown field'),
       p('pages', 'at least 1'),
       p('rating', 'expected a number'),

@@ -248,7 +248,7 @@ const ROWS = [
       json: {
         error: 'validation_failed',
         problems: [
-          { field: 'labels', problem: 'item 1: expected a string' },
+          { field: 'labels[1]', problem: 'expected a string' },
           { field: 'owner', problem: 'unknown field' },
           { field: 'pinned', problem: 'expected true or false' },
           { field: 'stars', problem: 'at most 5' },
