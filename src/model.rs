@@ -437,7 +437,14 @@ pub(crate) const MAX_DESCRIPTION_CHARS: usize = 1000;
 pub(crate) const MAX_LICENSE_CHARS: usize = 128;
 
 /// Every `storage` the tool knows; a target lists the ones it supports.
-pub(crate) const STORAGES: &[&str] = &["netlify-blobs", "cloudflare-kv", "memory", "none"];
+pub(crate) const STORAGES: &[&str] = &[
+    "netlify-blobs",
+    "cloudflare-kv",
+    "dynamodb",
+    "azure-tables",
+    "memory",
+    "none",
+];
 
 /// An HTTP method an operation may use; templates see its `as_str` name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

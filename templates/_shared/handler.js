@@ -60,7 +60,10 @@ async function {{ op.name.camel }}(ctx) {
   const now = new Date().toISOString();
   const item = { id: newId(), ...pick(body, FIELDS), createdAt: now, updatedAt: now };
   const items = await openCollection({{ op.resource.spec|js }}, ctx);
-  await items.put(ownerOf(user), item.id, item);
+  // `create: true`: never over an existing item (a store that can check it returns false then).
+  if ((await items.put(ownerOf(user), item.id, item, { create: true })) === false) {
+    return { status: 409, body: { error: 'conflict' } };
+  }
   const location = `{{ op.full_path }}/${item.id}`;
   return { status: 201, headers: { Location: location }, body: item };
 }
@@ -89,7 +92,10 @@ async function {{ op.name.camel }}(ctx) {
     createdAt: existing.createdAt,
     updatedAt: new Date().toISOString(),
   };
-  await items.put(ownerOf(user), item.id, item);
+  // `create: false`: only if it still exists (deleted meanwhile: 404, not brought back).
+  if ((await items.put(ownerOf(user), item.id, item, { create: false })) === false) {
+    return { status: 404, body: { error: 'not_found' } };
+  }
   return { body: item };
 }
 {% elif op.storage != "none" and op.kind == "delete" %}
