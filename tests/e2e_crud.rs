@@ -9,8 +9,19 @@
 //!   verified against `tests/e2e/jwks-server.mjs`, settings in `.dev.vars`.
 //! - netlify-modern: Netlify Blobs from a modern-format function under `netlify dev --offline`;
 //!   JWTs against the local JWKS, settings in `.env`.
-//! - aws-lambda, azure-functions: `memory` storage behind the project's own `npm start` server
-//!   (payload 2.0 events; `@azure/functions`' classes).
+//! - aws-lambda: `dynamodb` on dynalite (DynamoDB's API, the version the project pins for
+//!   `npm run db:local`), the table made by the project's `npm run db:create-table`, behind the
+//!   project's own `npm start` server (payload 2.0 events); `memory` the same way.
+//! - azure-functions: `azure-tables` on Azurite (Azure Storage's official emulator, Table service),
+//!   behind the project's `npm start` server (`@azure/functions`' classes); `memory` the same way.
+//! - dynamodb and azure-tables with their database out of reach (the engine up but the settings
+//!   wrong: a missing table, a wrong account key; then nothing listening at the endpoint): every
+//!   CRUD call answers 503 `storage_unavailable` with its request id, within seconds, leaking
+//!   nothing (`tests/e2e/storage-down.test.js`).
+//!
+//! Engines run under `tests/e2e/db-engine.sh` (installed pinned into `~/.cache/scaffold-e2e/` by
+//! `tests/e2e/install-db-engine.sh`, on a free port of 127.0.0.1, checked with `ss`), one start per
+//! test.
 //!
 //! Needs what `tests/e2e_netlify.rs` and `tests/e2e_cloudflare.rs` need (node, npm, curl, ss,
 //! flock, the npm registry on a cold cache); without them these tests fail, they do not skip.
@@ -35,12 +46,47 @@ fn starter(target: &str) -> (tempfile::TempDir, PathBuf) {
     (tmp, project)
 }
 
+/// [`starter`], its spec with `storage: memory` (the explicit opt-in for tests): the starter spec of
+/// `scaffold new` with that line added, given to a second `scaffold new --spec`.
+fn memory_starter(target: &str) -> (tempfile::TempDir, PathBuf) {
+    require_node();
+    require_npm();
+    let (first, plain) = new_project("demo", target, None);
+    let spec = std::fs::read_to_string(plain.join("scaffold.yaml")).expect("read the starter spec");
+    assert!(
+        !spec.contains("\nstorage:"),
+        "the starter spec sets a storage:\n{spec}"
+    );
+    let memory = first.path().join("memory.yaml");
+    std::fs::write(&memory, format!("{spec}\nstorage: memory\n")).expect("write the memory spec");
+    let (tmp, project) = new_project("demo", target, Some(memory.to_str().expect("UTF-8 path")));
+    assert!(
+        std::fs::read_to_string(project.join("src/shared/store.js"))
+            .expect("read store.js")
+            .contains("function memoryCollection"),
+        "{target}: the memory starter's store has no memory collection"
+    );
+    link_node_deps(&project);
+    (tmp, project)
+}
+
 fn crud_test() -> String {
     manifest_dir()
         .join("tests/e2e/crud-http.test.js")
         .to_string_lossy()
         .into_owned()
 }
+
+fn e2e_file(name: &str) -> String {
+    manifest_dir()
+        .join("tests/e2e")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Top-level tests in `tests/e2e/storage-down.test.js`.
+const STORAGE_DOWN_TESTS: u32 = 1;
 
 /// Top-level tests in `tests/e2e/crud-http.test.js` (none is generated from data).
 const CRUD_HTTP_TESTS: u32 = 1;
@@ -55,6 +101,17 @@ fn assert_passed(out: &Output, target: &str) {
 
 /// `tests/e2e/<script> PROJECT -- node --test crud-http.test.js`, with `envs` for the test.
 fn under(script: &str, project: &Path, target: &str, envs: &[(&str, &str)]) -> Output {
+    under_with(script, project, target, &crud_test(), envs)
+}
+
+/// `tests/e2e/<script> PROJECT -- node --test TEST_FILE`, with `envs` for the test.
+fn under_with(
+    script: &str,
+    project: &Path,
+    target: &str,
+    test_file: &str,
+    envs: &[(&str, &str)],
+) -> Output {
     let root = manifest_dir();
     let mut command = Command::new("bash");
     command
@@ -67,7 +124,7 @@ fn under(script: &str, project: &Path, target: &str, envs: &[(&str, &str)]) -> O
             "--test-reporter=spec",
             "--test-timeout=120000",
         ])
-        .arg(crud_test())
+        .arg(test_file)
         .current_dir(&root)
         .env("CI", "true")
         .env("E2E_TARGET", target);
@@ -104,10 +161,192 @@ fn cloudflare_kv_under_wrangler_dev() {
     assert_passed(&out, "cloudflare-workers");
 }
 
+/// `DB_ENGINE=ENGINE tests/e2e/db-engine.sh PROJECT -- bash -c SCRIPT`: SCRIPT runs in the
+/// project with the engine's settings (DYNAMODB_ENDPOINT or AZURE_STORAGE_CONNECTION_STRING) and
+/// `$NPM_START` (tests/e2e/npm-start.sh), `$PROJECT` and `$E2E` (tests/e2e) set, plus `envs`.
+fn under_engine(engine: &str, project: &Path, script: &str, envs: &[(&str, &str)]) -> Output {
+    let root = manifest_dir();
+    let mut command = Command::new("bash");
+    command
+        .arg(root.join("tests/e2e/db-engine.sh"))
+        .arg(project)
+        .args(["--", "bash", "-euc", &format!("cd \"$PROJECT\"\n{script}")])
+        .current_dir(&root)
+        .env("CI", "true")
+        .env("DB_ENGINE", engine)
+        .env("PROJECT", project)
+        .env("E2E", root.join("tests/e2e"))
+        .env("NPM_START", root.join("tests/e2e/npm-start.sh"));
+    for (name, value) in envs {
+        command.env(name, value);
+    }
+    command.output().expect("run tests/e2e/db-engine.sh")
+}
+
+/// The JWKS settings of the starter's `jwt` provider and `JWT_STATE`, plus `more`.
+fn jwt_envs<'a>(
+    jwks: &'a common::Jwks,
+    settings: &'a [(&'static str, String); 3],
+    more: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    let mut envs: Vec<(&str, &str)> = settings.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    envs.push(("JWT_STATE", jwks.state.to_str().expect("UTF-8 path")));
+    envs.extend_from_slice(more);
+    envs
+}
+
+/// The shell line that runs `node --test FILE` (a file of tests/e2e) against the project's
+/// `npm start` server.
+fn npm_start_test(file: &str) -> String {
+    format!(
+        "bash \"$NPM_START\" \"$PROJECT\" -- node --test --test-reporter=spec --test-timeout=120000 \"$E2E/{file}\""
+    )
+}
+
+#[test]
+fn dynamodb_on_dynalite_behind_the_lambda_local_server() {
+    let jwks = start_jwks();
+    let (_tmp, project) = starter("aws-lambda");
+    let settings = jwks.env();
+    let envs = jwt_envs(
+        &jwks,
+        &settings,
+        &[
+            ("DYNAMODB_TABLE", "demo-items"),
+            ("E2E_TARGET", "aws-lambda (dynamodb)"),
+        ],
+    );
+    // What the README says: create the table on the local engine, then `npm start`.
+    let script = format!(
+        "npm run --silent db:create-table\n{}",
+        npm_start_test("crud-http.test.js")
+    );
+    let out = under_engine("dynalite", &project, &script, &envs);
+    assert_passed(&out, "aws-lambda (dynamodb on dynalite)");
+}
+
+#[test]
+fn azure_tables_on_azurite_behind_the_azure_local_server() {
+    let jwks = start_jwks();
+    let (_tmp, project) = starter("azure-functions");
+    let settings = jwks.env();
+    let envs = jwt_envs(
+        &jwks,
+        &settings,
+        &[("E2E_TARGET", "azure-functions (azure-tables)")],
+    );
+    // The table is made on first use: nothing to set up.
+    let out = under_engine(
+        "azurite",
+        &project,
+        &npm_start_test("crud-http.test.js"),
+        &envs,
+    );
+    assert_passed(&out, "azure-functions (azure-tables on Azurite)");
+}
+
+/// A port of 127.0.0.1 where nothing listens (bound, then released).
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
+    listener.local_addr().expect("addr").port()
+}
+
+fn assert_down(out: &Output, what: &str) {
+    assert_node_counts(out, STORAGE_DOWN_TESTS, what);
+}
+
+#[test]
+fn dynamodb_out_of_reach_answers_503() {
+    let jwks = start_jwks();
+    let (_tmp, project) = starter("aws-lambda");
+    let settings = jwks.env();
+    let secrets = "no-such-table|DYNAMODB|ResourceNotFound";
+    // The engine up, the table missing.
+    let envs = jwt_envs(
+        &jwks,
+        &settings,
+        &[
+            ("DYNAMODB_TABLE", "no-such-table"),
+            ("E2E_TARGET", "aws-lambda (dynamodb, no table)"),
+            ("STORAGE_DOWN_SECRETS", secrets),
+        ],
+    );
+    let out = under_engine(
+        "dynalite",
+        &project,
+        &npm_start_test("storage-down.test.js"),
+        &envs,
+    );
+    assert_down(&out, "dynamodb without its table");
+    // Nothing listening at the endpoint (an engine that stopped).
+    let endpoint = format!("http://127.0.0.1:{}", closed_port());
+    let secrets = format!("{endpoint}|demo-items|DYNAMODB");
+    let mut envs = jwt_envs(&jwks, &settings, &[]);
+    envs.extend([
+        ("DYNAMODB_ENDPOINT", endpoint.as_str()),
+        ("DYNAMODB_TABLE", "demo-items"),
+        ("STORAGE_DOWN_SECRETS", secrets.as_str()),
+    ]);
+    let out = under_with(
+        "npm-start.sh",
+        &project,
+        "aws-lambda (dynamodb, engine down)",
+        &e2e_file("storage-down.test.js"),
+        &envs,
+    );
+    assert_down(&out, "dynamodb with its engine down");
+}
+
+#[test]
+fn azure_tables_out_of_reach_answers_503() {
+    let jwks = start_jwks();
+    let (_tmp, project) = starter("azure-functions");
+    let settings = jwks.env();
+    // The engine up, the account key wrong.
+    let envs = jwt_envs(
+        &jwks,
+        &settings,
+        &[
+            ("E2E_TARGET", "azure-functions (azure-tables, wrong key)"),
+            (
+                "STORAGE_DOWN_SECRETS",
+                "devstoreaccount1|AccountKey|AuthorizationFailure",
+            ),
+        ],
+    );
+    let script = format!(
+        "export AZURE_STORAGE_CONNECTION_STRING=\"${{AZURE_STORAGE_CONNECTION_STRING/AccountKey=Eby8/AccountKey=Xby8}}\"\n{}",
+        npm_start_test("storage-down.test.js")
+    );
+    let out = under_engine("azurite", &project, &script, &envs);
+    assert_down(&out, "azure-tables with a wrong account key");
+    // Nothing listening at the endpoint (an engine that stopped).
+    let connection = format!(
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:{}/devstoreaccount1;",
+        closed_port()
+    );
+    let mut envs = jwt_envs(&jwks, &settings, &[]);
+    envs.extend([
+        ("AZURE_STORAGE_CONNECTION_STRING", connection.as_str()),
+        (
+            "STORAGE_DOWN_SECRETS",
+            "devstoreaccount1|AccountKey|ECONNREFUSED",
+        ),
+    ]);
+    let out = under_with(
+        "npm-start.sh",
+        &project,
+        "azure-functions (azure-tables, engine down)",
+        &e2e_file("storage-down.test.js"),
+        &envs,
+    );
+    assert_down(&out, "azure-tables with its engine down");
+}
+
 #[test]
 fn memory_behind_the_lambda_local_server() {
     let jwks = start_jwks();
-    let (_tmp, project) = starter("aws-lambda");
+    let (_tmp, project) = memory_starter("aws-lambda");
     let port = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
         listener.local_addr().expect("addr").port()
@@ -164,7 +403,7 @@ fn netlify_blobs_in_the_modern_format_under_netlify_dev() {
 #[test]
 fn memory_behind_the_azure_local_server() {
     let jwks = start_jwks();
-    let (_tmp, project) = starter("azure-functions");
+    let (_tmp, project) = memory_starter("azure-functions");
     let settings = jwks.env();
     let mut envs: Vec<(&str, &str)> = settings.iter().map(|(n, v)| (*n, v.as_str())).collect();
     envs.push(("JWT_STATE", jwks.state.to_str().expect("UTF-8 path")));
