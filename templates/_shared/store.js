@@ -46,6 +46,7 @@ function newId() {
   const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+{% if "memory" in api.storages or "netlify-blobs" in api.storages or "cloudflare-kv" in api.storages %}
 
 /** One page of `ids` (sorted) after `cursor`. */
 function page(ids, limit, cursor) {
@@ -53,10 +54,13 @@ function page(ids, limit, cursor) {
   const chosen = after.slice(0, limit);
   return { ids: chosen, next: after.length > limit ? chosen[chosen.length - 1] : null };
 }
+{% endif %}
+{% if "memory" in api.storages or "netlify-blobs" in api.storages or "cloudflare-kv" in api.storages or "azure-tables" in api.storages %}
 
 const ownerKey = (owner) => encodeURIComponent(owner);
-
+{% endif %}
 {% if "dynamodb" in api.storages or "azure-tables" in api.storages %}
+
 // The ids a store can hold: the ones `newId` makes, and any a cursor may name. A longer or stranger
 // id in a URL reaches no item (and never reaches the database as a key).
 const ID = /^[A-Za-z0-9._~-]{1,128}$/;
@@ -214,8 +218,7 @@ async function dynamoClient(env) {
       endpoint,
       region: env.AWS_REGION || (endpoint ? 'local' : undefined),
       // A local engine takes any credentials; on AWS the SDK reads the function's role.
-      credentials:
-        endpoint && !env.AWS_ACCESS_KEY_ID ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined,
+      credentials: endpoint && !env.AWS_ACCESS_KEY_ID ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined,
       // A database that does not answer fails the request within seconds (503), not minutes.
       maxAttempts: 2,
       requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 },
