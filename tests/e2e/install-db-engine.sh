@@ -68,9 +68,19 @@ check_engine() {
     echo "$ENGINE $v"
 }
 
+print_vars() {
+    printf 'ENGINE_NODE=%s\n' "$node_bin"
+    printf 'ENGINE_JS=%s\n' "$engine_dir/node_modules/$ENGINE/$script"
+}
+# Warm: complete installs are only ever renamed into place, so no lock is needed to use one (the
+# lock may be held for minutes by a cold install of another tool).
+if [[ -f "$engine_dir/$marker" && -x "$node_bin" ]] && check_engine "$engine_dir" >/dev/null 2>&1; then
+    print_vars
+    exit 0
+fi
+
 install_lock .install.lock 900 '.tmp-*'
 if [[ "$ENGINE" == azurite ]]; then install_node22 "$NODE_VERSION"; fi
 install_one "$ENGINE-$VERSION" "$engine_dir" ".tmp-$ENGINE-$VERSION" install_engine check_engine
 
-printf 'ENGINE_NODE=%s\n' "$node_bin"
-printf 'ENGINE_JS=%s\n' "$engine_dir/node_modules/$ENGINE/$script"
+print_vars
