@@ -65,9 +65,11 @@ const ownerKey = (owner) => encodeURIComponent(owner);
 // id in a URL reaches no item (and never reaches the database as a key).
 const ID = /^[A-Za-z0-9._~-]{1,128}$/;
 
-/** An error that means the database could not be reached or used: the dispatcher answers 503. */
+/** An error that means the database could not be reached or used: the dispatcher answers 503 and
+ * logs this message (the cause's too), never sends it. */
 function unavailable(cause, hint) {
-  const err = new Error(`storage unavailable${hint ? `: ${hint}` : ''}`, { cause });
+  const why = cause ? `: ${cause.name}: ${String(cause.message).slice(0, 300)}` : '';
+  const err = new Error(`storage unavailable${hint ? `: ${hint}` : ''}${why}`, { cause });
   err.name = 'StorageUnavailable';
   return err;
 }
