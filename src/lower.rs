@@ -5,7 +5,9 @@ use crate::diag::{did_you_mean, one_of, Code, Diagnostic, Pos};
 use crate::index::SpanIndex;
 use crate::model::{Auth, Model};
 use crate::naming::{is_project_name, Names};
+use crate::render::Storages;
 use crate::spec::{keys_at, Loaded};
+use crate::storage::NONE;
 use crate::target::TargetDesc;
 
 mod auth;
@@ -38,14 +40,28 @@ pub struct Context<'a> {
     pub spec_file: &'a str,
     pub target: &'a str,
     pub desc: &'a TargetDesc,
+    /// Every storage's description (`Templates::storages`).
+    pub storages: &'a Storages,
 }
 
 /// Lowering, then the target's policy: the model, or every problem of both at once.
 pub fn lower_for(loaded: &Loaded, cx: &Context) -> Result<Model, Vec<Diagnostic>> {
-    let (mut model, mut errors) = lower(loaded, cx.spec_file);
-    errors.extend(target_check::check(loaded, &model, cx.target, cx.desc));
+    let known: Vec<String> = cx
+        .storages
+        .keys()
+        .cloned()
+        .chain(std::iter::once(NONE.to_string()))
+        .collect();
+    let (mut model, mut errors) = lower(loaded, cx.spec_file, &known);
+    errors.extend(target_check::check(
+        loaded,
+        &model,
+        cx.target,
+        cx.desc,
+        cx.storages,
+    ));
     if errors.is_empty() {
-        model.resolve_storage(cx.desc.storage.first().map_or("none", String::as_str));
+        model.resolve_storage(&cx.desc.default_storage);
         Ok(model)
     } else {
         Err(errors)
@@ -54,6 +70,8 @@ pub fn lower_for(loaded: &Loaded, cx: &Context) -> Result<Model, Vec<Diagnostic>
 
 struct Lowerer<'a> {
     ix: &'a SpanIndex,
+    /// Every storage name the templates know (`none` included).
+    storages: &'a [String],
     errors: Vec<Diagnostic>,
 }
 
@@ -70,10 +88,16 @@ impl Lowerer<'_> {
 }
 
 /// Lowers a loaded spec: the model (partial where the spec is wrong) and every problem found.
-/// The same for every target; storage left unset stays `None` (the target's default).
-pub(crate) fn lower(loaded: &Loaded, spec_file: &str) -> (Model, Vec<Diagnostic>) {
+/// The same for every target; storage left unset stays `None` (the target's default). `storages`:
+/// every storage name the templates know (`Templates::storage_names`).
+pub(crate) fn lower(
+    loaded: &Loaded,
+    spec_file: &str,
+    storages: &[String],
+) -> (Model, Vec<Diagnostic>) {
     let mut l = Lowerer {
         ix: &loaded.index,
+        storages,
         errors: Vec::new(),
     };
     let spec = &loaded.spec;

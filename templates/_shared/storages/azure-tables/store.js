@@ -1,0 +1,135 @@
+// ---- azure-tables: one Azure Storage table for the project, named by AZURE_TABLE_NAME (default
+// `{{ api.name.pascal }}Items`, made on first use), reached with AZURE_STORAGE_CONNECTION_STRING. Each item is one
+// entity: PartitionKey = its owner (URI-encoded), RowKey = `<collection>:<id>` (ids are
+// time-ordered, so a collection's rows are in creation order), and the item as JSON in `item0`,
+// `item1`, ... (a table's string property holds at most 32K characters). ----
+
+let azureTable;
+
+/** The TableClient of the project's table, made once per instance from the environment. */
+async function azureTableClient(env) {
+  if (!azureTable) {
+    const { TableClient, odata } = await import('@azure/data-tables');
+    const connection = env.AZURE_STORAGE_CONNECTION_STRING;
+    if (!connection) throw unavailable(null, 'AZURE_STORAGE_CONNECTION_STRING is not set');
+    const name = env.AZURE_TABLE_NAME || {{ (api.name.pascal ~ "Items")|js }};
+    // Plain HTTP only for a local emulator (Azurite) on this machine.
+    const local =
+      /UseDevelopmentStorage=true/i.test(connection) ||
+      /TableEndpoint=http:\/\/(?:127\.0\.0\.1|localhost)[:/]/i.test(connection);
+    let client;
+    try {
+      client = TableClient.fromConnectionString(connection, name, {
+        allowInsecureConnection: local,
+        // A database that does not answer fails the request within seconds (503), not minutes.
+        retryOptions: { maxRetries: 1, retryDelayInMs: 200, maxRetryDelayInMs: 1000, tryTimeoutInMs: 3000 },
+      });
+    } catch (err) {
+      throw unavailable(err, 'AZURE_STORAGE_CONNECTION_STRING is not a valid connection string');
+    }
+    azureTable = { client, odata, name, created: false };
+  }
+  return azureTable;
+}
+
+/** Runs `op`; makes the table once if it is missing; errors that mean the table cannot be reached
+ * or used become `unavailable`; `expected` lists the statuses `op`'s caller handles itself. */
+async function azureRun(table, op, expected = []) {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await op();
+    } catch (err) {
+      const status = err.statusCode;
+      const notFound = status === 404 && ((err.details && err.details.errorCode) || err.code) === 'TableNotFound';
+      if (notFound && attempt === 0 && !table.created) {
+        try {
+          await table.client.createTable();
+        } catch (createErr) {
+          throw unavailable(createErr, `could not create the table ${table.name}`);
+        }
+        table.created = true;
+        continue;
+      }
+      if (expected.includes(status) && !notFound) throw err;
+      // A request the service refused as invalid (e.g. an entity over 1 MB) is a bug, not an outage.
+      if (status === 400 || status === 413) throw err;
+      throw unavailable(err, `Azure table ${table.name}`);
+    }
+  }
+}
+
+/** The entity of `item` under `keys`, its JSON cut into properties of at most 30,000 characters. */
+function toEntity(keys, item) {
+  const json = JSON.stringify(item);
+  const entity = { ...keys };
+  for (let i = 0; i * 30000 < json.length; i += 1) entity[`item${i}`] = json.slice(i * 30000, (i + 1) * 30000);
+  return entity;
+}
+
+function fromEntity(entity) {
+  let json = '';
+  for (let i = 0; typeof entity[`item${i}`] === 'string'; i += 1) json += entity[`item${i}`];
+  return JSON.parse(json);
+}
+
+async function azureTablesCollection(name, ctx) {
+  const table = await azureTableClient(ctx.env || {});
+  const { client, odata } = table;
+  const prefix = `${name}:`;
+  const keys = (owner, id) => ({ partitionKey: ownerKey(owner), rowKey: `${prefix}${id}` });
+  return {
+    async list(owner, { limit, cursor }) {
+      // Keyset paging on RowKey: after the cursor's row, up to the end of this collection (`;`
+      // follows `:`). The partition is always the caller's own.
+      const from = `${prefix}${cursor || ''}`;
+      const filter = odata`PartitionKey eq ${ownerKey(owner)} and RowKey gt ${from} and RowKey lt ${`${name};`}`;
+      const rows = await azureRun(table, async () => {
+        const found = [];
+        const pages = client.listEntities({ queryOptions: { filter } }).byPage({ maxPageSize: limit + 1 });
+        for await (const page of pages) {
+          found.push(...page);
+          if (found.length > limit) break;
+        }
+        return found;
+      });
+      const items = rows.slice(0, limit).map(fromEntity);
+      return { items, next: rows.length > limit ? items[items.length - 1].id : null };
+    },
+    async get(owner, id) {
+      if (!ID.test(id)) return null;
+      const { partitionKey, rowKey } = keys(owner, id);
+      try {
+        return fromEntity(await azureRun(table, () => client.getEntity(partitionKey, rowKey), [404]));
+      } catch (err) {
+        if (err.statusCode === 404) return null;
+        throw err;
+      }
+    },
+    async put(owner, id, item, { create } = {}) {
+      if (!ID.test(id)) throw new Error('not an id this store makes');
+      const entity = toEntity(keys(owner, id), item);
+      try {
+        if (create === true) await azureRun(table, () => client.createEntity(entity), [409]);
+        // `etag: '*'`: only if the entity exists (else 404).
+        else if (create === false)
+          await azureRun(table, () => client.updateEntity(entity, 'Replace', { etag: '*' }), [404, 412]);
+        else await azureRun(table, () => client.upsertEntity(entity, 'Replace'));
+      } catch (err) {
+        if ([404, 409, 412].includes(err.statusCode)) return false;
+        throw err;
+      }
+      return true;
+    },
+    async remove(owner, id) {
+      if (!ID.test(id)) return false;
+      const { partitionKey, rowKey } = keys(owner, id);
+      try {
+        await azureRun(table, () => client.deleteEntity(partitionKey, rowKey), [404]);
+      } catch (err) {
+        if (err.statusCode === 404) return false;
+        throw err;
+      }
+      return true;
+    },
+  };
+}
