@@ -10,6 +10,10 @@
 //     .remove(owner, id)                -> true if there was an item
 //
 // Every item lives under its owner (the signed-in user's id): one user never sees another's.
+// When the database cannot be reached or used (down, refused, misconfigured), a collection throws
+// `StorageUnavailable`: the dispatcher answers 503 `{"error":"storage_unavailable","requestId"}`
+// and logs the error and its `cause`; nothing about the database reaches the client. Any other
+// error is a 500 `internal_error`. A write that fails leaves nothing behind (one statement each).
 // Storage per resource:{% for r in api.resources %} {{ r.name.spec }}: {{ r.storage }}{% if not loop.last %},{% endif %}{% endfor %}.
 {% for s in store.used if s.note %}
 //
@@ -28,6 +32,17 @@ const STORAGE = {
 {% endif %}
 {% endfor %}
 };
+
+/**
+ * What a collection throws when its database cannot be reached or used; `cause` (the driver's
+ * error) goes to the log only. The dispatcher knows it by its name.
+ */
+class StorageUnavailable extends Error {
+  constructor(message, cause) {
+    super(message, { cause });
+    this.name = 'StorageUnavailable';
+  }
+}
 
 /** Item ids: UUID version 7 (time-ordered), so that ids sort in creation order. */
 function newId() {
@@ -83,7 +98,7 @@ async function openCollection(name{% if store.needs_context %}, ctx{% endif %}) 
 }
 
 {% if target.module == "cjs" %}
-module.exports = { openCollection, newId, ownerOf, pick };
+module.exports = { openCollection, newId, ownerOf, pick, StorageUnavailable };
 {% else %}
-export { openCollection, newId, ownerOf, pick };
+export { openCollection, newId, ownerOf, pick, StorageUnavailable };
 {% endif %}
