@@ -18,6 +18,7 @@
 //
 // Items are kept by {{ paths["_shared/store.js"] }} ({{ op.storage }}), each under its owner: the
 // signed-in user (another user's id gives 404).
+// When the database cannot be reached, the store throws `StorageUnavailable`: a 503 instead.
 {% endif %}
 {% if target.module == "cjs" %}
 'use strict';

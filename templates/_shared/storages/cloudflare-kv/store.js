@@ -2,7 +2,7 @@
 
 function kvCollection(name, ctx) {
   const kv = ctx.env && ctx.env.STORE;
-  if (!kv) throw new Error('the KV namespace binding `STORE` is missing: add it to wrangler.toml');
+  if (!kv) throw new StorageUnavailable('the KV namespace binding `STORE` is missing: add it to wrangler.toml');
   const key = (owner, id) => `${name}/${ownerKey(owner)}/${id}`;
   return {
     async list(owner, { limit, cursor }) {
