@@ -76,15 +76,6 @@ const ownerKey = (owner) => encodeURIComponent(owner);
 // The ids a database store uses as keys: the ones `newId` makes, and any a cursor may name. A
 // longer or stranger id in a URL reaches no item (and never reaches the database).
 const ID = /^[A-Za-z0-9._~-]{1,128}$/;
-
-/** An error that means the database could not be reached or used: the dispatcher answers 503 and
- * logs this message (the cause's too), never sends it. */
-function unavailable(cause, hint) {
-  const why = cause ? `: ${cause.name}: ${String(cause.message).slice(0, 300)}` : '';
-  const err = new Error(`storage unavailable${hint ? `: ${hint}` : ''}${why}`, { cause });
-  err.name = 'StorageUnavailable';
-  return err;
-}
 {% endif %}
 
 /** Whose items a call reaches: the signed-in user's, or the shared `public` owner's without one. */

@@ -11,7 +11,7 @@ async function azureTableClient(env) {
   if (!azureTable) {
     const { TableClient, odata } = await import('@azure/data-tables');
     const connection = env.AZURE_STORAGE_CONNECTION_STRING;
-    if (!connection) throw unavailable(null, 'AZURE_STORAGE_CONNECTION_STRING is not set');
+    if (!connection) throw new StorageUnavailable('AZURE_STORAGE_CONNECTION_STRING is not set');
     const name = env.AZURE_TABLE_NAME || {{ (api.name.pascal ~ "Items")|js }};
     // Plain HTTP only for a local emulator (Azurite) on this machine.
     const local =
@@ -25,36 +25,43 @@ async function azureTableClient(env) {
         retryOptions: { maxRetries: 1, retryDelayInMs: 200, maxRetryDelayInMs: 1000, tryTimeoutInMs: 3000 },
       });
     } catch (err) {
-      throw unavailable(err, 'AZURE_STORAGE_CONNECTION_STRING is not a valid connection string');
+      throw new StorageUnavailable('AZURE_STORAGE_CONNECTION_STRING is not a valid connection string', err);
     }
     azureTable = { client, odata, name, created: false };
   }
   return azureTable;
 }
 
-/** Runs `op`; makes the table once if it is missing; errors that mean the table cannot be reached
- * or used become `unavailable`; `expected` lists the statuses `op`'s caller handles itself. */
+const tableMissing = (err) =>
+  err.statusCode === 404 && ((err.details && err.details.errorCode) || err.code) === 'TableNotFound';
+
+/** `err` of a table call as its caller sees it: as it is when `expected` lists its status (e.g.
+ * 404 for an entity that is not there) or the service refused the request as invalid (a bug, not
+ * an outage: e.g. an entity over 1 MB); else `StorageUnavailable`. */
+function azureError(table, err, expected) {
+  if (expected.includes(err.statusCode) && !tableMissing(err)) return err;
+  if (err.statusCode === 400 || err.statusCode === 413) return err;
+  return new StorageUnavailable(`Azure table ${table.name}`, err);
+}
+
+/** Runs `op` on the table; makes the table (once per instance) if it does not exist yet, then runs
+ * `op` again. `expected`: the statuses `op`'s caller handles itself. */
 async function azureRun(table, op, expected = []) {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return await op();
-    } catch (err) {
-      const status = err.statusCode;
-      const notFound = status === 404 && ((err.details && err.details.errorCode) || err.code) === 'TableNotFound';
-      if (notFound && attempt === 0 && !table.created) {
-        try {
-          await table.client.createTable();
-        } catch (createErr) {
-          throw unavailable(createErr, `could not create the table ${table.name}`);
-        }
-        table.created = true;
-        continue;
-      }
-      if (expected.includes(status) && !notFound) throw err;
-      // A request the service refused as invalid (e.g. an entity over 1 MB) is a bug, not an outage.
-      if (status === 400 || status === 413) throw err;
-      throw unavailable(err, `Azure table ${table.name}`);
-    }
+  try {
+    return await op();
+  } catch (err) {
+    if (!tableMissing(err) || table.created) throw azureError(table, err, expected);
+  }
+  try {
+    await table.client.createTable();
+  } catch (err) {
+    throw new StorageUnavailable(`could not create the table ${table.name}`, err);
+  }
+  table.created = true;
+  try {
+    return await op();
+  } catch (err) {
+    throw azureError(table, err, expected);
   }
 }
 

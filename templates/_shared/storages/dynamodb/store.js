@@ -28,7 +28,7 @@ async function dynamoClient(env) {
   return dynamo;
 }
 
-/** Sends `command`; errors that mean the table cannot be reached or used become `unavailable`. */
+/** Sends `command`; errors that mean the table cannot be reached or used: `StorageUnavailable`. */
 async function dynamoSend(doc, table, command) {
   try {
     return await doc.send(command);
@@ -41,14 +41,14 @@ async function dynamoSend(doc, table, command) {
       err.name === 'ResourceNotFoundException'
         ? `DynamoDB table ${table} does not exist (locally: npm run db:create-table)`
         : `DynamoDB table ${table}`;
-    throw unavailable(err, hint);
+    throw new StorageUnavailable(hint, err);
   }
 }
 
 async function dynamoCollection(name, ctx) {
   const env = ctx.env || {};
   const table = env.DYNAMODB_TABLE;
-  if (!table) throw unavailable(null, 'DYNAMODB_TABLE is not set');
+  if (!table) throw new StorageUnavailable('DYNAMODB_TABLE is not set');
   const { lib, doc } = await dynamoClient(env);
   const send = (command) => dynamoSend(doc, table, command);
   const prefix = `${name}#`;
