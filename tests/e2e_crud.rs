@@ -9,7 +9,8 @@
 //!   verified against `tests/e2e/jwks-server.mjs`, settings in `.dev.vars`.
 //! - netlify-modern: Netlify Blobs from a modern-format function under `netlify dev --offline`;
 //!   JWTs against the local JWKS, settings in `.env`.
-//! - aws-lambda, azure-functions: `memory` storage behind the project's own `npm start` server
+//! - aws-lambda, azure-functions: `memory` storage (asked for in the spec: it is never a default)
+//!   behind the project's own `npm start` server
 //!   (payload 2.0 events; `@azure/functions`' classes).
 //!
 //! Needs what `tests/e2e_netlify.rs` and `tests/e2e_cloudflare.rs` need (node, npm, curl, ss,
@@ -21,8 +22,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use common::{
-    assert_node_counts, link_node_deps, manifest_dir, new_project, require_node, require_npm,
-    start_jwks, write_dotenv,
+    assert_node_counts, link_node_deps, manifest_dir, new_project, output_text, require_node,
+    require_npm, scaffold, start_jwks, write_dotenv,
 };
 
 /// `scaffold new <tmp>/demo --target TARGET` with `node_modules` linked to the pinned packages of
@@ -32,6 +33,32 @@ fn starter(target: &str) -> (tempfile::TempDir, PathBuf) {
     require_npm();
     let (tmp, project) = new_project("demo", target, None);
     link_node_deps(&project);
+    (tmp, project)
+}
+
+/// The starter with `storage: STORAGE` added to its spec, regenerated (`scaffold generate`), as a
+/// user who picks a storage other than the target's default does.
+fn starter_with(target: &str, storage: &str) -> (tempfile::TempDir, PathBuf) {
+    let (tmp, project) = starter(target);
+    let spec = project.join("scaffold.yaml");
+    let text = std::fs::read_to_string(&spec).expect("read scaffold.yaml");
+    let text = text.replacen(
+        "\nbase_path:",
+        &format!("\nstorage: {storage}\nbase_path:"),
+        1,
+    );
+    assert!(text.contains(&format!("\nstorage: {storage}\n")), "{text}");
+    std::fs::write(&spec, text).expect("write scaffold.yaml");
+    let out = scaffold()
+        .current_dir(&project)
+        .arg("generate")
+        .output()
+        .expect("run scaffold generate");
+    assert!(
+        out.status.success(),
+        "scaffold generate: {}",
+        output_text(&out)
+    );
     (tmp, project)
 }
 
@@ -107,7 +134,7 @@ fn cloudflare_kv_under_wrangler_dev() {
 #[test]
 fn memory_behind_the_lambda_local_server() {
     let jwks = start_jwks();
-    let (_tmp, project) = starter("aws-lambda");
+    let (_tmp, project) = starter_with("aws-lambda", "memory");
     let port = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
         listener.local_addr().expect("addr").port()
@@ -164,7 +191,7 @@ fn netlify_blobs_in_the_modern_format_under_netlify_dev() {
 #[test]
 fn memory_behind_the_azure_local_server() {
     let jwks = start_jwks();
-    let (_tmp, project) = starter("azure-functions");
+    let (_tmp, project) = starter_with("azure-functions", "memory");
     let settings = jwks.env();
     let mut envs: Vec<(&str, &str)> = settings.iter().map(|(n, v)| (*n, v.as_str())).collect();
     envs.push(("JWT_STATE", jwks.state.to_str().expect("UTF-8 path")));
