@@ -334,9 +334,13 @@ fn execute(command: Command) -> Result<u8, Error> {
             Ok(0)
         }
         Command::Targets => {
-            for (name, desc) in Templates::builtin().targets()? {
+            let templates = Templates::builtin();
+            let storages = templates.storages()?;
+            for (name, desc) in templates.targets()? {
                 println!("{name}\n  {}", desc.description);
                 println!("  auth:      {}", desc.auth_providers.join(", "));
+                let accepted = crate::lower::accepted_storages(&name, &desc, &storages);
+                println!("  storage:   {} (first: the default)", accepted.join(", "));
                 println!("  run:       {}\n", desc.run);
             }
             Ok(0)

@@ -24,6 +24,7 @@ use http::{lower_base_path, lower_cors, lower_headers, lower_limits};
 use resources::{lower_resource, lower_storage};
 use routes::{check_names, lower_route};
 pub(crate) use routes::{op_pos, owner};
+pub(crate) use target_check::accepted as accepted_storages;
 pub(crate) use text::{description_pattern, LICENSE_PATTERN};
 use text::{lower_description, lower_license};
 

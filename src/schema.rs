@@ -461,7 +461,7 @@ fn spec(storages: &[String]) -> Value {
                 ),
                 "storage": node(
                     "Storage",
-                    "Where the generated CRUD handlers keep items, unless a resource says otherwise: `memory` is for tests and demos, `none` leaves the handlers as 501 starters. Each target supports some of them (`scaffold targets`); without this key, the target's first.",
+                    "Where the generated CRUD handlers keep items, unless a resource says otherwise: a real database on each target (`postgres`, `d1`, ...), `memory` for tests only (never a default: items vanish on every cold start), `none` leaves the handlers as 501 starters. Each storage names the targets that accept it (`scaffold targets`); without this key, the target's default.",
                     json!({ "type": "string", "enum": storages }),
                 ),
                 "resources": node(

@@ -11,9 +11,11 @@
 //!   JWTs against the local JWKS, settings in `.env`.
 //! - aws-lambda: `dynamodb` on dynalite (DynamoDB's API, the version the project pins for
 //!   `npm run db:local`), the table made by the project's `npm run db:create-table`, behind the
-//!   project's own `npm start` server (payload 2.0 events); `memory` the same way.
+//!   project's own `npm start` server (payload 2.0 events); `memory` (asked for in the spec: it
+//!   is never a default) the same way.
 //! - azure-functions: `azure-tables` on Azurite (Azure Storage's official emulator, Table service),
-//!   behind the project's `npm start` server (`@azure/functions`' classes); `memory` the same way.
+//!   behind the project's `npm start` server (`@azure/functions`' classes); `memory` (asked for in
+//!   the spec) the same way.
 //! - dynamodb and azure-tables with their database out of reach (the engine up but the settings
 //!   wrong: a missing table, a wrong account key; then nothing listening at the endpoint): every
 //!   CRUD call answers 503 `storage_unavailable` with its request id, within seconds, leaking
@@ -32,8 +34,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use common::{
-    assert_node_counts, link_node_deps, manifest_dir, new_project, require_node, require_npm,
-    start_jwks, write_dotenv,
+    assert_node_counts, link_node_deps, manifest_dir, new_project, output_text, require_node,
+    require_npm, scaffold, start_jwks, write_dotenv,
 };
 
 /// `scaffold new <tmp>/demo --target TARGET` with `node_modules` linked to the pinned packages of
@@ -46,27 +48,29 @@ fn starter(target: &str) -> (tempfile::TempDir, PathBuf) {
     (tmp, project)
 }
 
-/// [`starter`], its spec with `storage: memory` (the explicit opt-in for tests): the starter spec of
-/// `scaffold new` with that line added, given to a second `scaffold new --spec`.
-fn memory_starter(target: &str) -> (tempfile::TempDir, PathBuf) {
-    require_node();
-    require_npm();
-    let (first, plain) = new_project("demo", target, None);
-    let spec = std::fs::read_to_string(plain.join("scaffold.yaml")).expect("read the starter spec");
-    assert!(
-        !spec.contains("\nstorage:"),
-        "the starter spec sets a storage:\n{spec}"
+/// The starter with `storage: STORAGE` added to its spec, regenerated (`scaffold generate`), as a
+/// user who picks a storage other than the target's default does.
+fn starter_with(target: &str, storage: &str) -> (tempfile::TempDir, PathBuf) {
+    let (tmp, project) = starter(target);
+    let spec = project.join("scaffold.yaml");
+    let text = std::fs::read_to_string(&spec).expect("read scaffold.yaml");
+    let text = text.replacen(
+        "\nbase_path:",
+        &format!("\nstorage: {storage}\nbase_path:"),
+        1,
     );
-    let memory = first.path().join("memory.yaml");
-    std::fs::write(&memory, format!("{spec}\nstorage: memory\n")).expect("write the memory spec");
-    let (tmp, project) = new_project("demo", target, Some(memory.to_str().expect("UTF-8 path")));
+    assert!(text.contains(&format!("\nstorage: {storage}\n")), "{text}");
+    std::fs::write(&spec, text).expect("write scaffold.yaml");
+    let out = scaffold()
+        .current_dir(&project)
+        .arg("generate")
+        .output()
+        .expect("run scaffold generate");
     assert!(
-        std::fs::read_to_string(project.join("src/shared/store.js"))
-            .expect("read store.js")
-            .contains("function memoryCollection"),
-        "{target}: the memory starter's store has no memory collection"
+        out.status.success(),
+        "scaffold generate: {}",
+        output_text(&out)
     );
-    link_node_deps(&project);
     (tmp, project)
 }
 
@@ -346,7 +350,7 @@ fn azure_tables_out_of_reach_answers_503() {
 #[test]
 fn memory_behind_the_lambda_local_server() {
     let jwks = start_jwks();
-    let (_tmp, project) = memory_starter("aws-lambda");
+    let (_tmp, project) = starter_with("aws-lambda", "memory");
     let port = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
         listener.local_addr().expect("addr").port()
@@ -403,7 +407,7 @@ fn netlify_blobs_in_the_modern_format_under_netlify_dev() {
 #[test]
 fn memory_behind_the_azure_local_server() {
     let jwks = start_jwks();
-    let (_tmp, project) = memory_starter("azure-functions");
+    let (_tmp, project) = starter_with("azure-functions", "memory");
     let settings = jwks.env();
     let mut envs: Vec<(&str, &str)> = settings.iter().map(|(n, v)| (*n, v.as_str())).collect();
     envs.push(("JWT_STATE", jwks.state.to_str().expect("UTF-8 path")));
