@@ -93,8 +93,8 @@ async function azureTablesCollection(name, ctx) {
       const rows = await azureRun(table, async () => {
         const found = [];
         const pages = client.listEntities({ queryOptions: { filter } }).byPage({ maxPageSize: limit + 1 });
-        for await (const page of pages) {
-          found.push(...page);
+        for await (const batch of pages) {
+          found.push(...batch);
           if (found.length > limit) break;
         }
         return found;
