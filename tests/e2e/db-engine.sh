@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Start a local database engine for a generated project on a free port of 127.0.0.1, run a command
-# against it, then stop it: the engine a storage's users run locally (`npm run db:local`), at the
-# version the project pins, installed into the tool cache by tests/e2e/install-db-engine.sh.
+# against it, then stop it: the project's own `npm run db:local` command line (from its
+# package.json: the README's), with only its port replaced by a free one, run with the engine at
+# the version the project pins, installed into the tool cache by tests/e2e/install-db-engine.sh
+# (the project's node_modules need not hold it).
 #
 # Usage:
 #   DB_ENGINE=dynalite|azurite tests/e2e/db-engine.sh PROJECT_DIR -- CMD [ARGS...]
@@ -34,10 +36,17 @@ harness_init db-engine "${DB_ENGINE:-the database engine}" "$@"
 shift 2
 harness_check_timeouts DB_ENGINE_TIMEOUT DB_ENGINE_STOP_TIMEOUT
 harness_require_tools node npm curl setsid ps ss:iproute2 timeout:coreutils
+# The command `db:local` must start, and the flag that takes its port.
 case "${DB_ENGINE:-}" in
-    dynalite | azurite) ;;
+    dynalite) engine_bin=dynalite port_flag=--port ;;
+    azurite) engine_bin=azurite-table port_flag=--tablePort ;;
     *) log "set DB_ENGINE to dynalite or azurite"; exit 64 ;;
 esac
+harness_require_file package.json
+db_local="$(cd "$project_dir" && node -p 'require("./package.json").scripts?.["db:local"] ?? ""')"
+read -r -a db_local_words <<<"$db_local"
+[[ "${db_local_words[0]:-}" == "$engine_bin" ]] ||
+    { log "the project's db:local script is '$db_local', not a $engine_bin command line"; exit 64; }
 
 # --- the engine, pinned, from the tool cache ---------------------------------
 engine_vars="$(bash "$E2E_DIR/install-db-engine.sh" "$DB_ENGINE")" || { log "installing $DB_ENGINE failed"; exit 69; }
@@ -53,20 +62,22 @@ port="$(harness_free_ports node 1)" || true
 workspace="$(mktemp -d "${TMPDIR:-/tmp}/db-engine-$DB_ENGINE.XXXXXX")"
 harness_cleanup_paths+=("$workspace")
 
+# db:local's arguments, its port replaced (it must name one: the README's commands point there).
+engine_args=("${db_local_words[@]:1}")
+replaced=0
+for i in "${!engine_args[@]}"; do
+    if [[ "${engine_args[$i]}" == "$port_flag" && $((i + 1)) -lt ${#engine_args[@]} ]]; then
+        engine_args[i + 1]="$port"
+        replaced=1
+    fi
+done
+((replaced)) || { log "the project's db:local script sets no $port_flag: '$db_local'"; exit 64; }
+
 start_engine() {
     cd "$workspace" || exit
-    case "$DB_ENGINE" in
-        dynalite)
-            exec setsid "$ENGINE_NODE" "$ENGINE_JS" --host 127.0.0.1 --port "$port" \
-                --createTableMs 0 --deleteTableMs 0 --updateTableMs 0
-            ;;
-        azurite)
-            exec setsid "$ENGINE_NODE" "$ENGINE_JS" --tableHost 127.0.0.1 --tablePort "$port" \
-                --inMemoryPersistence --disableTelemetry
-            ;;
-    esac
+    exec setsid "$ENGINE_NODE" "$ENGINE_JS" "${engine_args[@]}"
 }
-log "starting $DB_ENGINE on 127.0.0.1:$port; log: $log_file"
+log "starting $DB_ENGINE (db:local: $engine_bin ${engine_args[*]}); log: $log_file"
 harness_start_server start_engine
 # Any HTTP status will do: both answer a plain GET with an error of their own.
 harness_wait_answer "http://127.0.0.1:$port" 5 0.1

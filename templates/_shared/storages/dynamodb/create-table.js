@@ -33,7 +33,7 @@ try {
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
-  await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: table });
+  await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { TableName: table });
   console.log(`created the table ${table} at ${endpoint}`);
 } catch (err) {
   if (err.name !== 'ResourceInUseException') {
