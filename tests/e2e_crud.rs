@@ -1,8 +1,16 @@
 //! End to end, the working CRUD of a starter project (`scaffold new DIR --target T`, no spec: the
-//! resource `movies` with the target's default storage), in the platform's local runtime, driven
-//! over HTTP by `tests/e2e/crud-http.test.js`: create, read, list with paging, update, delete, and
-//! a second user who sees none of the first user's items.
+//! resource `movies` with the target's default storage, or the starter with `storage:` added), in
+//! the platform's local runtime against the storage's real local engine, driven over HTTP by the
+//! one CRUD table every storage passes, `tests/e2e/crud-http.test.js`: create, read, list with
+//! paging (stable while items are inserted), update, delete, server ids and timestamps, a second
+//! user who sees and reaches nothing (by id or by cursor), and, where the test can stop the engine,
+//! the database down (503 with the request id, nothing leaked, no partial write).
 //!
+//! - postgres (vercel's default; every Node target): one PostgreSQL server for this binary
+//!   (`tests/e2e/postgres.sh`: Debian's package, a temporary data dir, 127.0.0.1, a free port),
+//!   the project's own `npm run migrate`, then the vercel starter under `vercel dev --local` and an
+//!   aws-lambda starter with `storage: postgres` behind its `npm start` server; both stop and
+//!   restart the server for the database-down test.
 //! - netlify: Netlify Blobs in `netlify dev --offline`'s local sandbox; Netlify Identity tokens,
 //!   which netlify dev decodes into `context.clientContext.user` (tests/e2e/README.md).
 //! - cloudflare-workers: Workers KV (binding `STORE`) simulated by `wrangler dev --local`; JWTs
@@ -69,8 +77,10 @@ fn crud_test() -> String {
         .into_owned()
 }
 
-/// Top-level tests in `tests/e2e/crud-http.test.js` (none is generated from data).
+/// Top-level tests in `tests/e2e/crud-http.test.js` (none is generated from data): the CRUD
+/// table, and the database-down test where the engine can be stopped (`E2E_DB_STOP`).
 const CRUD_HTTP_TESTS: u32 = 1;
+const CRUD_HTTP_TESTS_WITH_DB_DOWN: u32 = 2;
 
 fn assert_passed(out: &Output, target: &str) {
     assert_node_counts(
@@ -78,6 +88,120 @@ fn assert_passed(out: &Output, target: &str) {
         CRUD_HTTP_TESTS,
         &format!("CRUD end to end on {target}"),
     );
+}
+
+/// A PostgreSQL server of `tests/e2e/postgres.sh` (127.0.0.1, a free port, a temporary data
+/// dir, database `demo`), destroyed when dropped, even when the test fails.
+struct Postgres {
+    dir: String,
+    url: String,
+}
+
+impl Postgres {
+    fn start() -> Postgres {
+        let out = Command::new("bash")
+            .arg(manifest_dir().join("tests/e2e/postgres.sh"))
+            .args(["start", "demo"])
+            .output()
+            .expect("run tests/e2e/postgres.sh");
+        assert!(
+            out.status.success(),
+            "postgres.sh start: {}",
+            output_text(&out)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        let value = |key: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(key))
+                .unwrap_or_else(|| panic!("postgres.sh printed no {key}: {text}"))
+                .to_string()
+        };
+        Postgres {
+            dir: value("DIR="),
+            url: value("DATABASE_URL="),
+        }
+    }
+
+    /// The shell command that runs `postgres.sh ACTION` on this server (for the Node test).
+    fn command(&self, action: &str) -> String {
+        format!(
+            "bash '{}' {action} '{}'",
+            manifest_dir().join("tests/e2e/postgres.sh").display(),
+            self.dir
+        )
+    }
+
+    /// `npm run migrate` in `project` against this server, as the README says.
+    fn migrate(&self, project: &Path) {
+        let out = Command::new("npm")
+            .args(["run", "migrate"])
+            .current_dir(project)
+            .env("DATABASE_URL", &self.url)
+            .output()
+            .expect("run npm run migrate");
+        assert!(
+            out.status.success(),
+            "npm run migrate: {}",
+            output_text(&out)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("applied 0001_init.sql"),
+            "npm run migrate: {}",
+            output_text(&out)
+        );
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let _ = Command::new("bash")
+            .arg(manifest_dir().join("tests/e2e/postgres.sh"))
+            .args(["destroy", &self.dir])
+            .output();
+    }
+}
+
+/// The project's `node local/server.js` (aws-lambda) on a free port with `envs`, then the CRUD
+/// table against it with `test_envs`; the server is stopped before this returns.
+fn under_lambda_local(
+    project: &Path,
+    envs: &[(&str, String)],
+    test_envs: &[(&str, String)],
+) -> Output {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
+        listener.local_addr().expect("addr").port()
+    };
+    let mut server = Command::new("node")
+        .arg("local/server.js")
+        .current_dir(project)
+        .envs(envs.iter().map(|(n, v)| (*n, v.as_str())))
+        .env("PORT", port.to_string())
+        .env("HOST", "127.0.0.1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start local/server.js");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if std::time::Instant::now() >= deadline {
+            let _ = server.kill();
+            let _ = server.wait();
+            panic!("local/server.js did not listen");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let out = Command::new("node")
+        .args(["--test", "--test-reporter=spec", "--test-timeout=300000"])
+        .arg(crud_test())
+        .env("BASE_URL", format!("http://127.0.0.1:{port}"))
+        .env("E2E_TARGET", "aws-lambda")
+        .envs(test_envs.iter().map(|(n, v)| (*n, v.as_str())))
+        .output()
+        .expect("run node --test");
+    let _ = server.kill();
+    let _ = server.wait();
+    out
 }
 
 /// `tests/e2e/<script> PROJECT -- node --test crud-http.test.js`, with `envs` for the test.
@@ -92,7 +216,7 @@ fn under(script: &str, project: &Path, target: &str, envs: &[(&str, &str)]) -> O
             "node",
             "--test",
             "--test-reporter=spec",
-            "--test-timeout=120000",
+            "--test-timeout=300000",
         ])
         .arg(crud_test())
         .current_dir(&root)
@@ -135,40 +259,55 @@ fn cloudflare_kv_under_wrangler_dev() {
 fn memory_behind_the_lambda_local_server() {
     let jwks = start_jwks();
     let (_tmp, project) = starter_with("aws-lambda", "memory");
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
-        listener.local_addr().expect("addr").port()
-    };
-    let mut server = Command::new("node")
-        .arg("local/server.js")
-        .current_dir(&project)
-        .envs(jwks.env())
-        .env("PORT", port.to_string())
-        .env("HOST", "127.0.0.1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start local/server.js");
-    let base = format!("http://127.0.0.1:{port}");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "local/server.js did not listen"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    let out = Command::new("node")
-        .args(["--test", "--test-reporter=spec"])
-        .arg(crud_test())
-        .env("BASE_URL", &base)
-        .env("JWT_STATE", &jwks.state)
-        .env("E2E_TARGET", "aws-lambda")
-        .output()
-        .expect("run node --test");
-    let _ = server.kill();
-    let _ = server.wait();
+    let state = jwks.state.to_string_lossy().into_owned();
+    let out = under_lambda_local(&project, &jwks.env(), &[("JWT_STATE", state)]);
     assert_passed(&out, "aws-lambda");
+}
+
+#[test]
+fn postgres_under_vercel_dev_and_the_lambda_local_server() {
+    let jwks = start_jwks();
+    let pg = Postgres::start();
+    let state = jwks.state.to_string_lossy().into_owned();
+    let db_envs = [
+        ("JWT_STATE", state.clone()),
+        ("E2E_DB_STOP", pg.command("stop")),
+        ("E2E_DB_START", pg.command("restart")),
+    ];
+
+    // Vercel's default: the starter as `scaffold new demo --target vercel` makes it, set up as its
+    // README says (`npm run migrate`, DATABASE_URL in .env, which vercel dev reads).
+    let (_tmp, project) = starter("vercel");
+    assert!(project.join("db/migrations/0001_init.sql").is_file());
+    let readme = std::fs::read_to_string(project.join("README.md")).expect("README.md");
+    assert!(
+        readme.contains("npm run migrate") && readme.contains("`DATABASE_URL`"),
+        "{readme}"
+    );
+    pg.migrate(&project);
+    pg.migrate(&project); // idempotent: a second run changes nothing and succeeds
+    let mut dotenv = jwks.env().to_vec();
+    dotenv.push(("DATABASE_URL", pg.url.clone()));
+    write_dotenv(&project, &dotenv);
+    let envs: Vec<(&str, &str)> = db_envs.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let out = under("vercel-dev.sh", &project, "vercel", &envs);
+    assert_node_counts(
+        &out,
+        CRUD_HTTP_TESTS_WITH_DB_DOWN,
+        "CRUD end to end on vercel + postgres",
+    );
+
+    // Another Node target, ESM behind its own server: the same table on the same server.
+    let (_tmp2, lambda) = starter_with("aws-lambda", "postgres");
+    pg.migrate(&lambda);
+    let mut envs = jwks.env().to_vec();
+    envs.push(("DATABASE_URL", pg.url.clone()));
+    let out = under_lambda_local(&lambda, &envs, &db_envs);
+    assert_node_counts(
+        &out,
+        CRUD_HTTP_TESTS_WITH_DB_DOWN,
+        "CRUD end to end on aws-lambda + postgres",
+    );
 }
 
 #[test]

@@ -90,7 +90,9 @@ async function {{ op.name.camel }}(ctx) {
     createdAt: existing.createdAt,
     updatedAt: new Date().toISOString(),
   };
-  await items.put(ownerOf(user), item.id, item);
+  // Deleted meanwhile: a store that checks atomically says so (false) instead of recreating it.
+  const stored = await items.put(ownerOf(user), item.id, item, { mustExist: true });
+  if (stored === false) return { status: 404, body: { error: 'not_found' } };
   return { body: item };
 }
 {% elif op.storage != "none" and op.kind == "delete" %}

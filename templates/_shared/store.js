@@ -6,7 +6,10 @@
 //     .list(owner, { limit, cursor })   -> { items, next }: at most `limit` items after `cursor`,
 //                                          oldest first; `next` is the cursor of the next page or null
 //     .get(owner, id)                   -> the item, or null
-//     .put(owner, id, item)             -> stores (creates or replaces) the item
+//     .put(owner, id, item, options)    -> stores (creates or replaces) the item; with
+//                                          `{ mustExist: true }` (an update) a store that can
+//                                          check atomically only replaces an existing item and
+//                                          returns false when there is none
 //     .remove(owner, id)                -> true if there was an item
 //
 // Every item lives under its owner (the signed-in user's id): one user never sees another's.
@@ -57,6 +60,7 @@ function newId() {
   const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+{% if store.needs_keys %}
 
 /** One page of `ids` (sorted) after `cursor`. */
 function page(ids, limit, cursor) {
@@ -66,6 +70,7 @@ function page(ids, limit, cursor) {
 }
 
 const ownerKey = (owner) => encodeURIComponent(owner);
+{% endif %}
 
 /** Whose items a call reaches: the signed-in user's, or the shared `public` owner's without one. */
 function ownerOf(user) {

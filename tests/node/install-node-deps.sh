@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the npm packages generated projects import, for the Node tests: `jose` (the JWT library
 # of a `provider: jwt` project's auth.js), `@azure/functions` (the azure-functions target's entry)
-# and `@netlify/blobs` (the netlify-blobs store), into a per-user cache outside the repository,
+# `@netlify/blobs` (the netlify-blobs store) and `pg` (the postgres store), into a per-user cache outside the repository,
 # keyed by exact versions:
 #
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/scaffold-e2e/jose-<v>-azfn-<v>-blobs-<v>/node_modules/
@@ -28,8 +28,9 @@ exec </dev/null
 JOSE_VERSION="$(pinned jose)"
 AZURE_FUNCTIONS_VERSION="$(pinned @azure/functions)"
 NETLIFY_BLOBS_VERSION="$(pinned @netlify/blobs)"
+PG_VERSION="$(pinned pg)"
 install_init install-node-deps
-versions="jose-$JOSE_VERSION-azfn-$AZURE_FUNCTIONS_VERSION-blobs-$NETLIFY_BLOBS_VERSION"
+versions="jose-$JOSE_VERSION-azfn-$AZURE_FUNCTIONS_VERSION-blobs-$NETLIFY_BLOBS_VERSION-pg-$PG_VERSION"
 dest="$cache_root/$versions"
 
 install_need npm
@@ -39,7 +40,7 @@ install_quiet_npm
 
 # check DIR: the packages under DIR/node_modules are at the pinned versions.
 check() {
-    local dir="$1" v w b
+    local dir="$1" v w b p
     v="$(node -p 'require(process.argv[1]).version' "$dir/node_modules/jose/package.json")"
     [[ "$v" == "$JOSE_VERSION" ]] || { echo "jose reports $v, want $JOSE_VERSION"; return 1; }
     w="$(node -p 'require(process.argv[1]).version' "$dir/node_modules/@azure/functions/package.json")"
@@ -48,17 +49,20 @@ check() {
     b="$(node -p 'require(process.argv[1]).version' "$dir/node_modules/@netlify/blobs/package.json")"
     [[ "$b" == "$NETLIFY_BLOBS_VERSION" ]] ||
         { echo "@netlify/blobs reports $b, want $NETLIFY_BLOBS_VERSION"; return 1; }
-    echo "jose $v, @azure/functions $w, @netlify/blobs $b"
+    p="$(node -p 'require(process.argv[1]).version' "$dir/node_modules/pg/package.json")"
+    [[ "$p" == "$PG_VERSION" ]] || { echo "pg reports $p, want $PG_VERSION"; return 1; }
+    echo "jose $v, @azure/functions $w, @netlify/blobs $b, pg $p"
 }
 
 install() {
     # None needs its install scripts. @netlify/blobs asks for Node >= 22.12 (the Node of netlify dev
     # and of Netlify's functions); Node 20 only installs it here.
     npm install --prefix "$1" --no-save --no-package-lock --no-audit --no-fund --ignore-scripts \
-        "jose@$JOSE_VERSION" "@azure/functions@$AZURE_FUNCTIONS_VERSION" "@netlify/blobs@$NETLIFY_BLOBS_VERSION" >&2
+        "jose@$JOSE_VERSION" "@azure/functions@$AZURE_FUNCTIONS_VERSION" "@netlify/blobs@$NETLIFY_BLOBS_VERSION" \
+        "pg@$PG_VERSION" >&2
 }
 
 install_lock .install-jose.lock 300 '.partial-jose-*'
-install_one "jose@$JOSE_VERSION @azure/functions@$AZURE_FUNCTIONS_VERSION @netlify/blobs@$NETLIFY_BLOBS_VERSION" \
+install_one "jose@$JOSE_VERSION @azure/functions@$AZURE_FUNCTIONS_VERSION @netlify/blobs@$NETLIFY_BLOBS_VERSION pg@$PG_VERSION" \
     "$dest" ".partial-$versions" install check
 printf '%s\n' "$dest/node_modules"
