@@ -30,12 +30,10 @@ pub struct StorageDesc {
     /// Its collections are opened with the handler's context (the platform's bindings or env).
     #[serde(default)]
     pub context: bool,
-    /// A database reached over the network: its `list` pages in the database (so the store module
-    /// leaves out the in-memory paging helper unless another storage needs it), and the store
-    /// module gives it `ID` (the ids it may use as keys) and `unavailable` (the error the
-    /// dispatcher answers with 503).
+    /// It keeps items under keys `<owner>/<id>` and pages in the function: its fragment uses the
+    /// store module's `page` and `ownerKey`.
     #[serde(default)]
-    pub database: bool,
+    pub keyed: bool,
     /// The function of its `store.js` fragment that opens one collection: `(name, ctx)`.
     pub factory: String,
     /// Lines of the store module's header comment when it is in use (e.g. a warning).

@@ -138,6 +138,8 @@ struct StoreData {
 pub(crate) struct Store<'a> {
     /// Some storage in use opens its collections with the handler's context.
     needs_context: bool,
+    /// Some storage in use keeps items under keys and pages in the function (`page`, `ownerKey`).
+    needs_keys: bool,
     /// By operation kind (`create`, ...): what a CRUD handler imports from the store module.
     imports: BTreeMap<String, Vec<String>>,
     /// The storages in use (`none` excluded), sorted by name, each with its description.
@@ -176,6 +178,7 @@ pub(crate) fn store<'a>(
         .collect();
     Ok(Store {
         needs_context: used.iter().any(|s| s.desc.context),
+        needs_keys: used.iter().any(|s| s.desc.keyed),
         imports: data.handler_imports,
         used,
     })

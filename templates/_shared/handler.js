@@ -61,10 +61,9 @@ async function {{ op.name.camel }}(ctx) {
   const now = new Date().toISOString();
   const item = { id: newId(), ...pick(body, FIELDS), createdAt: now, updatedAt: now };
   const items = await openCollection({{ op.resource.spec|js }}, ctx);
-  // `create: true`: never over an existing item (a store that can check it returns false then).
-  if ((await items.put(ownerOf(user), item.id, item, { create: true })) === false) {
-    return { status: 409, body: { error: 'conflict' } };
-  }
+  // A store that checks atomically never writes over an existing item: false (409) instead.
+  const stored = await items.put(ownerOf(user), item.id, item, { mustBeNew: true });
+  if (stored === false) return { status: 409, body: { error: 'conflict' } };
   const location = `{{ op.full_path }}/${item.id}`;
   return { status: 201, headers: { Location: location }, body: item };
 }
@@ -93,10 +92,9 @@ async function {{ op.name.camel }}(ctx) {
     createdAt: existing.createdAt,
     updatedAt: new Date().toISOString(),
   };
-  // `create: false`: only if it still exists (deleted meanwhile: 404, not brought back).
-  if ((await items.put(ownerOf(user), item.id, item, { create: false })) === false) {
-    return { status: 404, body: { error: 'not_found' } };
-  }
+  // Deleted meanwhile: a store that checks atomically says so (false) instead of recreating it.
+  const stored = await items.put(ownerOf(user), item.id, item, { mustExist: true });
+  if (stored === false) return { status: 404, body: { error: 'not_found' } };
   return { body: item };
 }
 {% elif op.storage != "none" and op.kind == "delete" %}

@@ -6,10 +6,12 @@
 //     .list(owner, { limit, cursor })   -> { items, next }: at most `limit` items after `cursor`,
 //                                          oldest first; `next` is the cursor of the next page or null
 //     .get(owner, id)                   -> the item, or null
-//     .put(owner, id, item, { create }) -> stores the item: with `create: true` only if the id is
-//                                          free, with `create: false` only if the item exists;
-//                                          false when that condition failed (a store that cannot
-//                                          check it stores the item and returns nothing)
+//     .put(owner, id, item, options)    -> stores (creates or replaces) the item; with
+//                                          `{ mustExist: true }` (an update) a store that can
+//                                          check atomically only replaces an existing item and
+//                                          returns false when there is none; with
+//                                          `{ mustBeNew: true }` (a create) only writes where no
+//                                          item is, else returns false
 //     .remove(owner, id)                -> true if there was an item
 //
 // Every item lives under its owner (the signed-in user's id): one user never sees another's.
@@ -60,8 +62,8 @@ function newId() {
   const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+{% if store.needs_keys %}
 
-{% if store.used|rejectattr("database")|list %}
 /** One page of `ids` (sorted) after `cursor`. */
 function page(ids, limit, cursor) {
   const after = cursor ? ids.filter((id) => id > cursor) : ids;
@@ -69,13 +71,7 @@ function page(ids, limit, cursor) {
   return { ids: chosen, next: after.length > limit ? chosen[chosen.length - 1] : null };
 }
 
-{% endif %}
 const ownerKey = (owner) => encodeURIComponent(owner);
-{% if store.used|selectattr("database")|list %}
-
-// The ids a database store uses as keys: the ones `newId` makes, and any a cursor may name. A
-// longer or stranger id in a URL reaches no item (and never reaches the database).
-const ID = /^[A-Za-z0-9._~-]{1,128}$/;
 {% endif %}
 
 /** Whose items a call reaches: the signed-in user's, or the shared `public` owner's without one. */

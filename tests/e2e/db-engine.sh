@@ -1,100 +1,163 @@
 #!/usr/bin/env bash
-# Start a local database engine for a generated project on a free port of 127.0.0.1, run a command
-# against it, then stop it: the project's own `npm run db:local` command line (from its
-# package.json: the README's), with only its port replaced by a free one, run with the engine at
-# the version the project pins, installed into the tool cache by tests/e2e/install-db-engine.sh
-# (the project's node_modules need not hold it).
+# A throwaway local database engine for a generated project, as its users run it: the project's
+# own `npm run db:local` command line (from its package.json: the README's), with only its port
+# replaced by a free one of 127.0.0.1, run with the engine at the version the project pins,
+# installed into the tool cache by tests/e2e/install-db-engine.sh (the project's node_modules need
+# not hold it). In memory: a stopped engine forgets everything.
 #
 # Usage:
-#   DB_ENGINE=dynalite|azurite tests/e2e/db-engine.sh PROJECT_DIR -- CMD [ARGS...]
-#
-#   dynalite   DynamoDB's API, in memory. CMD gets DYNAMODB_ENDPOINT (http://127.0.0.1:<port>);
-#              the table is the project's to create (`npm run db:create-table`).
-#   azurite    Azure Storage's official emulator, its Table service only, in memory. CMD gets
-#              AZURE_STORAGE_CONNECTION_STRING (the emulator's well-known development account,
-#              published in Azurite's documentation; no secret), the table is made on first use.
-#
-# Both also get DB_ENGINE_URL (the engine's origin), DB_ENGINE_PORT and DB_ENGINE_LOG. CMD runs in
-# the caller's cwd with stdin from /dev/null; the script exits with its code, or 70 if the engine
-# does not come up (the log's tail is printed). The engine runs in a process group of its own,
-# stopped as a whole on exit; every listener of the group must be on loopback (`ss -ltnp`).
-#
-# Knobs (environment): DB_ENGINE_TIMEOUT (seconds to wait for the engine, default 60),
-# DB_ENGINE_STOP_TIMEOUT (seconds between SIGTERM and SIGKILL, default 10), DB_ENGINE_LOG (a log
-# file to keep; default a temp file kept only on failure).
-# shellcheck disable=SC2317  # the start_* function runs in harness_start_server
+#   tests/e2e/db-engine.sh start ENGINE PROJECT_DIR
+#       ENGINE: dynalite (DynamoDB's API; db:local `dynalite ... --port N`) or azurite (Azure
+#       Storage's Table service; db:local `azurite-table ... --tablePort N`). Starts it in a process
+#       group of its own, waits until it answers (bounded), checks with `ss` that every listener
+#       of the group is on 127.0.0.1; prints
+#         DIR=<state dir>  URL=http://127.0.0.1:<port>
+#         and the setting that points a project at it: DYNAMODB_ENDPOINT=<url>, or
+#         AZURE_STORAGE_CONNECTION_STRING=<Azurite's published development account at <url>>
+#   tests/e2e/db-engine.sh stop DIR       stops the engine (SIGTERM, SIGKILL after 10 s), keeps DIR
+#   tests/e2e/db-engine.sh restart DIR    starts it again on the same port (empty)
+#   tests/e2e/db-engine.sh destroy DIR    stops it if running and removes DIR
+# Exit 70 when the engine cannot be started, 64 on a usage error.
 set -euo pipefail
+exec </dev/null
 
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly E2E_DIR
-readonly START_TIMEOUT="${DB_ENGINE_TIMEOUT:-60}"
-readonly STOP_TIMEOUT="${DB_ENGINE_STOP_TIMEOUT:-10}"
-# shellcheck source=lib/harness.sh
-. "$E2E_DIR/lib/harness.sh"
-
-harness_init db-engine "${DB_ENGINE:-the database engine}" "$@"
-shift 2
-harness_check_timeouts DB_ENGINE_TIMEOUT DB_ENGINE_STOP_TIMEOUT
-harness_require_tools node npm curl setsid ps ss:iproute2 timeout:coreutils
-# The command `db:local` must start, and the flag that takes its port.
-case "${DB_ENGINE:-}" in
-    dynalite) engine_bin=dynalite port_flag=--port ;;
-    azurite) engine_bin=azurite-table port_flag=--tablePort ;;
-    *) log "set DB_ENGINE to dynalite or azurite"; exit 64 ;;
-esac
-harness_require_file package.json
-db_local="$(cd "$project_dir" && node -p 'require("./package.json").scripts?.["db:local"] ?? ""')"
-read -r -a db_local_words <<<"$db_local"
-[[ "${db_local_words[0]:-}" == "$engine_bin" ]] ||
-    { log "the project's db:local script is '$db_local', not a $engine_bin command line"; exit 64; }
-
-# --- the engine, pinned, from the tool cache ---------------------------------
-engine_vars="$(bash "$E2E_DIR/install-db-engine.sh" "$DB_ENGINE")" || { log "installing $DB_ENGINE failed"; exit 69; }
-ENGINE_NODE="$(sed -n 's/^ENGINE_NODE=//p' <<<"$engine_vars")"
-ENGINE_JS="$(sed -n 's/^ENGINE_JS=//p' <<<"$engine_vars")"
-[[ -x "$ENGINE_NODE" && -f "$ENGINE_JS" ]] || { log "install-db-engine.sh printed no engine: $engine_vars"; exit 69; }
-
-harness_open_log "${DB_ENGINE_LOG:-}"
-
-port="$(harness_free_ports node 1)" || true
-[[ "${port:-}" =~ ^[0-9]+$ ]] || startup_failed "could not pick a free port"
-# The engine's working directory (neither should write there in memory; if one does, it goes).
-workspace="$(mktemp -d "${TMPDIR:-/tmp}/db-engine-$DB_ENGINE.XXXXXX")"
-harness_cleanup_paths+=("$workspace")
-
-# db:local's arguments, its port replaced (it must name one: the README's commands point there).
-engine_args=("${db_local_words[@]:1}")
-replaced=0
-for i in "${!engine_args[@]}"; do
-    if [[ "${engine_args[$i]}" == "$port_flag" && $((i + 1)) -lt ${#engine_args[@]} ]]; then
-        engine_args[i + 1]="$port"
-        replaced=1
-    fi
-done
-((replaced)) || { log "the project's db:local script sets no $port_flag: '$db_local'"; exit 64; }
-
-start_engine() {
-    cd "$workspace" || exit
-    exec setsid "$ENGINE_NODE" "$ENGINE_JS" "${engine_args[@]}"
+readonly TIMEOUT="${DB_ENGINE_TIMEOUT:-60}"
+log() { printf 'db-engine.sh: %s\n' "$*" >&2; }
+die() {
+    log "error: $*"
+    exit 70
 }
-log "starting $DB_ENGINE (db:local: $engine_bin ${engine_args[*]}); log: $log_file"
-harness_start_server start_engine
-# Any HTTP status will do: both answer a plain GET with an error of their own.
-harness_wait_answer "http://127.0.0.1:$port" 5 0.1
-harness_log_ready
-harness_check_loopback "127.0.0.1:$port"
+usage() {
+    echo "usage: db-engine.sh start dynalite|azurite PROJECT_DIR | stop DIR | restart DIR | destroy DIR" >&2
+    exit 64
+}
+for tool in node curl setsid ps ss; do
+    command -v "$tool" >/dev/null 2>&1 || { log "$tool not found on PATH"; exit 69; }
+done
 
-case "$DB_ENGINE" in
-    dynalite)
-        harness_run_cmd DB_ENGINE_URL="$harness_base_url" DB_ENGINE_PORT="$port" DB_ENGINE_LOG="$log_file" \
-            DYNAMODB_ENDPOINT="$harness_base_url" -- "$@"
-        ;;
-    azurite)
+# Live (non-zombie) processes of group PGID.
+group_alive() {
+    ps -eo pgid=,stat= | awk -v g="$1" '$1 == g && $2 !~ /^Z/ { found = 1 } END { exit !found }'
+}
+
+engine_start() {
+    local dir="$1" pgid deadline code listeners
+    (
+        cd "$dir/work"
+        mapfile -t args <"$dir/args"
+        exec setsid "$(cat "$dir/node")" "$(cat "$dir/js")" "${args[@]}"
+    ) >>"$dir/engine.log" 2>&1 &
+    pgid=$!
+    printf '%s\n' "$pgid" >"$dir/pgid"
+    deadline=$((SECONDS + TIMEOUT))
+    while :; do
+        group_alive "$pgid" || { tail -n 30 "$dir/engine.log" >&2 || true; die "the engine exited during startup"; }
+        # Any HTTP status will do: both answer a plain GET with an error of their own.
+        code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$(cat "$dir/url")/" || true)"
+        [[ "$code" =~ ^[1-9][0-9][0-9]$ ]] && break
+        ((SECONDS < deadline)) || { tail -n 30 "$dir/engine.log" >&2 || true; die "no answer within ${TIMEOUT}s"; }
+        sleep 0.1
+    done
+    # Every listener of the group on loopback, and ss must see ours (else the check proves nothing).
+    local pids
+    pids="$(ps -eo pid=,pgid= | awk -v g="$pgid" '$2 == g { print $1 }')"
+    listeners="$(ss -Hltnp 2>/dev/null | while read -r _ _ _ addr _ procs; do
+        for p in $pids; do
+            if [[ "$procs" == *"pid=$p,"* ]]; then echo "$addr"; break; fi
+        done
+    done | sort -u)"
+    grep -qxF "127.0.0.1:$(cat "$dir/port")" <<<"$listeners" ||
+        die "ss -ltnp does not show the engine's listener (cannot check listeners): $listeners"
+    while read -r addr; do
+        [[ -z "$addr" || "$addr" == 127.*:* ]] || die "the engine listens on $addr, not loopback"
+    done <<<"$listeners"
+    log "$(cat "$dir/engine") on $(cat "$dir/url") (listening: $(tr '\n' ' ' <<<"$listeners"))"
+}
+
+engine_stop() {
+    local dir="$1" pgid deadline
+    pgid="$(cat "$dir/pgid" 2>/dev/null || true)"
+    [[ "$pgid" =~ ^[0-9]+$ ]] || return 0
+    if group_alive "$pgid"; then
+        kill -TERM -- "-$pgid" 2>/dev/null || true
+        deadline=$((SECONDS + 10))
+        while group_alive "$pgid" && ((SECONDS < deadline)); do sleep 0.1; done
+        if group_alive "$pgid"; then
+            kill -KILL -- "-$pgid" 2>/dev/null || true
+            deadline=$((SECONDS + 5))
+            while group_alive "$pgid" && ((SECONDS < deadline)); do sleep 0.1; done
+        fi
+    fi
+    rm -f "$dir/pgid"
+}
+
+state_dir() {
+    [[ "$1" == /tmp/scaffold-db-engine.* && -f "$1/engine" ]] || { log "not a state dir of this script: $1"; exit 64; }
+}
+
+case "${1:-}" in
+start)
+    [[ $# -eq 3 ]] || usage
+    engine="$2"
+    project="$(cd "$3" && pwd)" || usage
+    case "$engine" in
+        dynalite) bin=dynalite port_flag=--port ;;
+        azurite) bin=azurite-table port_flag=--tablePort ;;
+        *) usage ;;
+    esac
+    db_local="$(cd "$project" && node -p 'require("./package.json").scripts?.["db:local"] ?? ""')"
+    read -r -a words <<<"$db_local"
+    [[ "${words[0]:-}" == "$bin" ]] || { log "the project's db:local script is '$db_local', not a $bin command line"; exit 64; }
+    vars="$(bash "$E2E_DIR/install-db-engine.sh" "$engine")" || die "installing $engine failed"
+    dir="$(mktemp -d /tmp/scaffold-db-engine.XXXXXX)"
+    mkdir "$dir/work"
+    printf '%s\n' "$engine" >"$dir/engine"
+    sed -n 's/^ENGINE_NODE=//p' <<<"$vars" >"$dir/node"
+    sed -n 's/^ENGINE_JS=//p' <<<"$vars" >"$dir/js"
+    node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();})' >"$dir/port"
+    port="$(cat "$dir/port")"
+    printf 'http://127.0.0.1:%s\n' "$port" >"$dir/url"
+    # db:local's arguments, one a line, its port replaced (it must name one: the README's
+    # commands point there).
+    args=("${words[@]:1}")
+    replaced=0
+    for i in "${!args[@]}"; do
+        if [[ "${args[$i]}" == "$port_flag" ]] && ((i + 1 < ${#args[@]})); then
+            args[i + 1]="$port"
+            replaced=1
+        fi
+    done
+    ((replaced)) || { rm -rf "$dir"; log "the project's db:local script sets no $port_flag: '$db_local'"; exit 64; }
+    printf '%s\n' "${args[@]}" >"$dir/args"
+    engine_start "$dir" || { engine_stop "$dir"; exit 70; }
+    url="$(cat "$dir/url")"
+    printf 'DIR=%s\nURL=%s\n' "$dir" "$url"
+    if [[ "$engine" == dynalite ]]; then
+        printf 'DYNAMODB_ENDPOINT=%s\n' "$url"
+    else
         # Azurite's development account: the name and key its documentation publishes.
         key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-        connection="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;"
-        connection+="TableEndpoint=$harness_base_url/devstoreaccount1;"
-        harness_run_cmd DB_ENGINE_URL="$harness_base_url" DB_ENGINE_PORT="$port" DB_ENGINE_LOG="$log_file" \
-            AZURE_STORAGE_CONNECTION_STRING="$connection" -- "$@"
-        ;;
+        printf 'AZURE_STORAGE_CONNECTION_STRING=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=%s;TableEndpoint=%s/devstoreaccount1;\n' "$key" "$url"
+    fi
+    ;;
+stop)
+    [[ $# -eq 2 ]] || usage
+    state_dir "$2"
+    engine_stop "$2"
+    ;;
+restart)
+    [[ $# -eq 2 ]] || usage
+    state_dir "$2"
+    engine_stop "$2"
+    engine_start "$2"
+    ;;
+destroy)
+    [[ $# -eq 2 ]] || usage
+    state_dir "$2"
+    engine_stop "$2"
+    rm -rf "$2"
+    ;;
+*) usage ;;
 esac

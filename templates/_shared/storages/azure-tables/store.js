@@ -6,6 +6,12 @@
 
 let azureTable;
 
+// The ids this store uses as keys: the ones `newId` makes (and any a cursor may name). Another id
+// in a URL reaches no item, and never reaches the service.
+const AZURE_ID = /^[A-Za-z0-9._~-]{1,128}$/;
+// PartitionKey may not hold `/`, `\`, `#`, `?` or control characters: the owner URI-encoded.
+const partitionOf = (owner) => encodeURIComponent(owner);
+
 /** The TableClient of the project's table, made once per instance from the environment. */
 async function azureTableClient(env) {
   if (!azureTable) {
@@ -83,13 +89,13 @@ async function azureTablesCollection(name, ctx) {
   const table = await azureTableClient(ctx.env || {});
   const { client, odata } = table;
   const prefix = `${name}:`;
-  const keys = (owner, id) => ({ partitionKey: ownerKey(owner), rowKey: `${prefix}${id}` });
+  const keys = (owner, id) => ({ partitionKey: partitionOf(owner), rowKey: `${prefix}${id}` });
   return {
     async list(owner, { limit, cursor }) {
       // Keyset paging on RowKey: after the cursor's row, up to the end of this collection (`;`
       // follows `:`). The partition is always the caller's own.
       const from = `${prefix}${cursor || ''}`;
-      const filter = odata`PartitionKey eq ${ownerKey(owner)} and RowKey gt ${from} and RowKey lt ${`${name};`}`;
+      const filter = odata`PartitionKey eq ${partitionOf(owner)} and RowKey gt ${from} and RowKey lt ${`${name};`}`;
       const rows = await azureRun(table, async () => {
         const found = [];
         const pages = client.listEntities({ queryOptions: { filter } }).byPage({ maxPageSize: limit + 1 });
@@ -103,7 +109,7 @@ async function azureTablesCollection(name, ctx) {
       return { items, next: rows.length > limit ? items[items.length - 1].id : null };
     },
     async get(owner, id) {
-      if (!ID.test(id)) return null;
+      if (!AZURE_ID.test(id)) return null;
       const { partitionKey, rowKey } = keys(owner, id);
       try {
         return fromEntity(await azureRun(table, () => client.getEntity(partitionKey, rowKey), [404]));
@@ -112,13 +118,14 @@ async function azureTablesCollection(name, ctx) {
         throw err;
       }
     },
-    async put(owner, id, item, { create } = {}) {
-      if (!ID.test(id)) throw new Error('not an id this store makes');
+    async put(owner, id, item, { mustExist = false, mustBeNew = false } = {}) {
+      if (!AZURE_ID.test(id)) throw new Error('not an id this store makes');
       const entity = toEntity(keys(owner, id), item);
       try {
-        if (create === true) await azureRun(table, () => client.createEntity(entity), [409]);
-        // `etag: '*'`: only if the entity exists (else 404).
-        else if (create === false)
+        // Conditional writes: a create never replaces an entity (409), an update never brings one
+        // back (`etag: '*'`: only if it exists, else 404).
+        if (mustBeNew) await azureRun(table, () => client.createEntity(entity), [409]);
+        else if (mustExist)
           await azureRun(table, () => client.updateEntity(entity, 'Replace', { etag: '*' }), [404, 412]);
         else await azureRun(table, () => client.upsertEntity(entity, 'Replace'));
       } catch (err) {
@@ -128,7 +135,7 @@ async function azureTablesCollection(name, ctx) {
       return true;
     },
     async remove(owner, id) {
-      if (!ID.test(id)) return false;
+      if (!AZURE_ID.test(id)) return false;
       const { partitionKey, rowKey } = keys(owner, id);
       try {
         await azureRun(table, () => client.deleteEntity(partitionKey, rowKey), [404]);

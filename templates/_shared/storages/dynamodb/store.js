@@ -1,10 +1,14 @@
 // ---- dynamodb: one DynamoDB table for the project, named by DYNAMODB_TABLE (template.yaml makes
-// it and passes its name). Each item is one row: partition key `pk` = its owner (URI-encoded), sort
-// key `sk` = `<collection>#<id>` (ids are time-ordered, so a collection's rows are in creation
-// order), and `item` = the item as JSON. DYNAMODB_ENDPOINT points the client at a local engine
+// it and passes its name). Each item is one row: partition key `pk` = its owner, sort key `sk` =
+// `<collection>#<id>` (ids are time-ordered, so a collection's rows are in creation order), and
+// `item` = the item as JSON. DYNAMODB_ENDPOINT points the client at a local engine
 // (`npm run db:local`); on AWS it is unset and the function's role gives access. ----
 
 let dynamo;
+
+// The ids this store uses as keys: the ones `newId` makes (and any a cursor may name). Another id
+// in a URL reaches no item, and never reaches DynamoDB.
+const DYNAMO_ID = /^[A-Za-z0-9._~-]{1,128}$/;
 
 /** The DynamoDB document client and commands, made once per instance from the environment. */
 async function dynamoClient(env) {
@@ -52,14 +56,14 @@ async function dynamoCollection(name, ctx) {
   const { lib, doc } = await dynamoClient(env);
   const send = (command) => dynamoSend(doc, table, command);
   const prefix = `${name}#`;
-  const key = (owner, id) => ({ pk: ownerKey(owner), sk: `${prefix}${id}` });
+  const key = (owner, id) => ({ pk: owner, sk: `${prefix}${id}` });
   return {
     async list(owner, { limit, cursor }) {
       const { Items: rows = [], LastEvaluatedKey: more } = await send(
         new lib.QueryCommand({
           TableName: table,
           KeyConditionExpression: 'pk = :owner AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':owner': ownerKey(owner), ':prefix': prefix },
+          ExpressionAttributeValues: { ':owner': owner, ':prefix': prefix },
           // The cursor is an id: the key it stands for is always in the caller's own partition.
           ExclusiveStartKey: cursor ? key(owner, cursor) : undefined,
           Limit: limit + 1,
@@ -71,15 +75,16 @@ async function dynamoCollection(name, ctx) {
       return { items, next: full ? items[items.length - 1].id : null };
     },
     async get(owner, id) {
-      if (!ID.test(id)) return null;
+      if (!DYNAMO_ID.test(id)) return null;
       const { Item: row } = await send(
         new lib.GetCommand({ TableName: table, Key: key(owner, id), ConsistentRead: true }),
       );
       return row ? JSON.parse(row.item) : null;
     },
-    async put(owner, id, item, { create } = {}) {
-      if (!ID.test(id)) throw new Error('not an id this store makes');
-      const condition = { true: 'attribute_not_exists(pk)', false: 'attribute_exists(pk)' }[create];
+    async put(owner, id, item, { mustExist = false, mustBeNew = false } = {}) {
+      if (!DYNAMO_ID.test(id)) throw new Error('not an id this store makes');
+      // Conditional writes: a create never replaces an item, an update never brings one back.
+      const condition = mustBeNew ? 'attribute_not_exists(pk)' : mustExist ? 'attribute_exists(pk)' : undefined;
       try {
         await send(
           new lib.PutCommand({
@@ -95,7 +100,7 @@ async function dynamoCollection(name, ctx) {
       return true;
     },
     async remove(owner, id) {
-      if (!ID.test(id)) return false;
+      if (!DYNAMO_ID.test(id)) return false;
       const { Attributes: old } = await send(
         new lib.DeleteCommand({ TableName: table, Key: key(owner, id), ReturnValues: 'ALL_OLD' }),
       );

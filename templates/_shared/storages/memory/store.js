@@ -20,8 +20,8 @@ function memoryCollection(name) {
       const item = items.get(key(owner, id));
       return item === undefined ? null : structuredClone(item);
     },
-    async put(owner, id, item, { create } = {}) {
-      if (create !== undefined && items.has(key(owner, id)) === create) return false;
+    async put(owner, id, item, { mustExist = false, mustBeNew = false } = {}) {
+      if ((mustExist && !items.has(key(owner, id))) || (mustBeNew && items.has(key(owner, id)))) return false;
       items.set(key(owner, id), structuredClone(item));
       return true;
     },
