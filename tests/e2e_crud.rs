@@ -462,12 +462,19 @@ fn dynamodb_on_dynalite_behind_the_lambda_local_server() {
     // as its README says: `npm run db:local`, the two settings, `npm run db:create-table`.
     let (_tmp, project) = starter("aws-lambda");
     let readme = std::fs::read_to_string(project.join("README.md")).expect("README.md");
-    for step in ["npm run db:local", "npm run db:create-table", "`DYNAMODB_TABLE`"] {
+    for step in [
+        "npm run db:local",
+        "npm run db:create-table",
+        "`DYNAMODB_TABLE`",
+    ] {
         assert!(readme.contains(step), "the README lacks {step}:\n{readme}");
     }
     let engine = Engine::start("dynalite", &project);
     let (name, endpoint) = &engine.setting;
-    let db = [(name.as_str(), endpoint.as_str()), ("DYNAMODB_TABLE", "demo-items")];
+    let db = [
+        (name.as_str(), endpoint.as_str()),
+        ("DYNAMODB_TABLE", "demo-items"),
+    ];
     create_table(&project, &db);
     // Restarted, the engine is empty: the table is made again, as after any `npm run db:local`.
     let restart = format!(
@@ -508,7 +515,12 @@ fn azure_tables_on_azurite_behind_the_azure_local_server() {
     let mut all = borrowed(&envs);
     // The table is made on first use: nothing to set up.
     all.push((name.as_str(), connection.as_str()));
-    let out = under("npm-start.sh", &project, "azure-functions (azure-tables)", &all);
+    let out = under(
+        "npm-start.sh",
+        &project,
+        "azure-functions (azure-tables)",
+        &all,
+    );
     assert_node_counts(
         &out,
         CRUD_HTTP_TESTS_WITH_DB_DOWN,
@@ -545,7 +557,10 @@ fn dynamodb_misconfigured_or_out_of_reach_answers_503() {
     envs.extend([
         (engine.setting.0.as_str(), engine.setting.1.as_str()),
         ("DYNAMODB_TABLE", "no-such-table"),
-        ("STORAGE_DOWN_SECRETS", "no-such-table|DYNAMODB|ResourceNotFound"),
+        (
+            "STORAGE_DOWN_SECRETS",
+            "no-such-table|DYNAMODB|ResourceNotFound",
+        ),
     ]);
     storage_down(&project, "aws-lambda (dynamodb, no table)", &envs);
     // No table name at all.
@@ -554,7 +569,11 @@ fn dynamodb_misconfigured_or_out_of_reach_answers_503() {
         (engine.setting.0.as_str(), engine.setting.1.as_str()),
         ("STORAGE_DOWN_SECRETS", "DYNAMODB_TABLE"),
     ]);
-    storage_down(&project, "aws-lambda (dynamodb, DYNAMODB_TABLE unset)", &envs);
+    storage_down(
+        &project,
+        "aws-lambda (dynamodb, DYNAMODB_TABLE unset)",
+        &envs,
+    );
     // Nothing listening at the endpoint.
     let endpoint = format!("http://127.0.0.1:{}", closed_port());
     let secrets = format!("{endpoint}|demo-items|DYNAMODB");
@@ -574,18 +593,28 @@ fn azure_tables_misconfigured_or_out_of_reach_answers_503() {
     let jwt = jwt_envs(&jwks);
     let engine = Engine::start("azurite", &project);
     // The engine up, the account key wrong.
-    let wrong = engine.setting.1.replacen("AccountKey=Eby8", "AccountKey=Xby8", 1);
+    let wrong = engine
+        .setting
+        .1
+        .replacen("AccountKey=Eby8", "AccountKey=Xby8", 1);
     assert_ne!(wrong, engine.setting.1, "no account key to spoil");
     let mut envs = borrowed(&jwt);
     envs.extend([
         ("AZURE_STORAGE_CONNECTION_STRING", wrong.as_str()),
-        ("STORAGE_DOWN_SECRETS", "devstoreaccount1|AccountKey|AuthorizationFailure"),
+        (
+            "STORAGE_DOWN_SECRETS",
+            "devstoreaccount1|AccountKey|AuthorizationFailure",
+        ),
     ]);
     storage_down(&project, "azure-functions (azure-tables, wrong key)", &envs);
     // No connection string at all.
     let mut envs = borrowed(&jwt);
     envs.push(("STORAGE_DOWN_SECRETS", "AZURE_STORAGE_CONNECTION_STRING"));
-    storage_down(&project, "azure-functions (azure-tables, no connection string)", &envs);
+    storage_down(
+        &project,
+        "azure-functions (azure-tables, no connection string)",
+        &envs,
+    );
     // Nothing listening at the endpoint.
     let port = engine
         .setting
@@ -603,7 +632,14 @@ fn azure_tables_misconfigured_or_out_of_reach_answers_503() {
     let mut envs = borrowed(&jwt);
     envs.extend([
         ("AZURE_STORAGE_CONNECTION_STRING", down.as_str()),
-        ("STORAGE_DOWN_SECRETS", "devstoreaccount1|AccountKey|ECONNREFUSED"),
+        (
+            "STORAGE_DOWN_SECRETS",
+            "devstoreaccount1|AccountKey|ECONNREFUSED",
+        ),
     ]);
-    storage_down(&project, "azure-functions (azure-tables, nothing listening)", &envs);
+    storage_down(
+        &project,
+        "azure-functions (azure-tables, nothing listening)",
+        &envs,
+    );
 }

@@ -37,7 +37,9 @@ function token(sub) {
 }
 
 async function call(method, path, user, body) {
-  const headers = { authorization: `Bearer ${token(user)}` };
+  // A connection per request: a kept-alive one can be closed by the server (its 5 s idle timeout)
+  // just as the next request goes out, e.g. after the seconds an engine takes to restart.
+  const headers = { authorization: `Bearer ${token(user)}`, connection: 'close' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(`${BASE}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();

@@ -51,6 +51,13 @@ engine_start() {
     ) >>"$dir/engine.log" 2>&1 &
     pgid=$!
     printf '%s\n' "$pgid" >"$dir/pgid"
+    # setsid may need a moment: until then the process is in our group, not its own.
+    deadline=$((SECONDS + 5))
+    until [[ "$(ps -o pgid= -p "$pgid" 2>/dev/null | tr -d ' ')" == "$pgid" ]]; do
+        kill -0 "$pgid" 2>/dev/null || { tail -n 30 "$dir/engine.log" >&2 || true; die "the engine exited at once"; }
+        ((SECONDS < deadline)) || die "the engine did not get a process group of its own"
+        sleep 0.05
+    done
     deadline=$((SECONDS + TIMEOUT))
     while :; do
         group_alive "$pgid" || { tail -n 30 "$dir/engine.log" >&2 || true; die "the engine exited during startup"; }

@@ -33,7 +33,7 @@ async function azureTableClient(env) {
     } catch (err) {
       throw new StorageUnavailable('AZURE_STORAGE_CONNECTION_STRING is not a valid connection string', err);
     }
-    azureTable = { client, odata, name, created: false };
+    azureTable = { client, odata, name };
   }
   return azureTable;
 }
@@ -50,20 +50,19 @@ function azureError(table, err, expected) {
   return new StorageUnavailable(`Azure table ${table.name}`, err);
 }
 
-/** Runs `op` on the table; makes the table (once per instance) if it does not exist yet, then runs
- * `op` again. `expected`: the statuses `op`'s caller handles itself. */
+/** Runs `op` on the table; if the table does not exist (yet, or any more), makes it and runs `op`
+ * once more. `expected`: the statuses `op`'s caller handles itself. */
 async function azureRun(table, op, expected = []) {
   try {
     return await op();
   } catch (err) {
-    if (!tableMissing(err) || table.created) throw azureError(table, err, expected);
+    if (!tableMissing(err)) throw azureError(table, err, expected);
   }
   try {
     await table.client.createTable();
   } catch (err) {
     throw new StorageUnavailable(`could not create the table ${table.name}`, err);
   }
-  table.created = true;
   try {
     return await op();
   } catch (err) {
