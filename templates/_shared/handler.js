@@ -61,7 +61,9 @@ async function {{ op.name.camel }}(ctx) {
   const now = new Date().toISOString();
   const item = { id: newId(), ...pick(body, FIELDS), createdAt: now, updatedAt: now };
   const items = await openCollection({{ op.resource.spec|js }}, ctx);
-  await items.put(ownerOf(user), item.id, item);
+  // A store that checks atomically never writes over an existing item: false (409) instead.
+  const stored = await items.put(ownerOf(user), item.id, item, { mustBeNew: true });
+  if (stored === false) return { status: 409, body: { error: 'conflict' } };
   const location = `{{ op.full_path }}/${item.id}`;
   return { status: 201, headers: { Location: location }, body: item };
 }

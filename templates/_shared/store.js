@@ -9,7 +9,9 @@
 //     .put(owner, id, item, options)    -> stores (creates or replaces) the item; with
 //                                          `{ mustExist: true }` (an update) a store that can
 //                                          check atomically only replaces an existing item and
-//                                          returns false when there is none
+//                                          returns false when there is none; with
+//                                          `{ mustBeNew: true }` (a create) only writes where no
+//                                          item is, else returns false
 //     .remove(owner, id)                -> true if there was an item
 //
 // Every item lives under its owner (the signed-in user's id): one user never sees another's.

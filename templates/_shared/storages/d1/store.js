@@ -34,7 +34,7 @@ function d1Collection(name, ctx) {
       const row = await run(statement, 'first');
       return row === null ? null : JSON.parse(row.item);
     },
-    async put(owner, id, item, { mustExist = false } = {}) {
+    async put(owner, id, item, { mustExist = false, mustBeNew = false } = {}) {
       if (mustExist) {
         // An update: only of an item that still exists (one statement: a delete is never undone).
         const statement = db
@@ -43,14 +43,18 @@ function d1Collection(name, ctx) {
         const { meta } = await run(statement, 'run');
         return meta.changes > 0;
       }
+      // A create writes only where no item is (false otherwise); else an upsert. One statement.
+      const onConflict = mustBeNew
+        ? 'DO NOTHING'
+        : 'DO UPDATE SET item = excluded.item, updated_at = excluded.updated_at';
       const statement = db
         .prepare(
           `INSERT INTO ${table} (owner, id, item, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
-           ON CONFLICT (owner, id) DO UPDATE SET item = excluded.item, updated_at = excluded.updated_at`,
+           ON CONFLICT (owner, id) ${onConflict}`,
         )
         .bind(owner, id, JSON.stringify(item), item.createdAt, item.updatedAt);
-      await run(statement, 'run');
-      return true;
+      const { meta } = await run(statement, 'run');
+      return meta.changes > 0;
     },
     async remove(owner, id) {
       const statement = db.prepare(`DELETE FROM ${table} WHERE owner = ?1 AND id = ?2`).bind(owner, id);

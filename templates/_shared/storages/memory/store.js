@@ -20,8 +20,10 @@ function memoryCollection(name) {
       const item = items.get(key(owner, id));
       return item === undefined ? null : structuredClone(item);
     },
-    async put(owner, id, item) {
+    async put(owner, id, item, { mustExist = false, mustBeNew = false } = {}) {
+      if ((mustExist && !items.has(key(owner, id))) || (mustBeNew && items.has(key(owner, id)))) return false;
       items.set(key(owner, id), structuredClone(item));
+      return true;
     },
     async remove(owner, id) {
       return items.delete(key(owner, id));
