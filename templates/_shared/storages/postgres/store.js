@@ -60,7 +60,7 @@ function postgresCollection(name, ctx) {
       const { rows } = await query(`SELECT item FROM ${table} WHERE owner = $1 AND id = $2`, [owner, id]);
       return rows.length === 0 ? null : rows[0].item;
     },
-    async put(owner, id, item, { mustExist = false } = {}) {
+    async put(owner, id, item, { mustExist = false, mustBeNew = false } = {}) {
       if (mustExist) {
         // An update: only of an item that still exists (one statement: a delete is never undone).
         const { rowCount } = await query(
@@ -69,12 +69,16 @@ function postgresCollection(name, ctx) {
         );
         return rowCount > 0;
       }
-      await query(
+      // A create writes only where no item is (false otherwise); else an upsert. One statement.
+      const onConflict = mustBeNew
+        ? 'DO NOTHING'
+        : 'DO UPDATE SET item = EXCLUDED.item, updated_at = EXCLUDED.updated_at';
+      const { rowCount } = await query(
         `INSERT INTO ${table} (owner, id, item, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (owner, id) DO UPDATE SET item = EXCLUDED.item, updated_at = EXCLUDED.updated_at`,
+         ON CONFLICT (owner, id) ${onConflict}`,
         [owner, id, JSON.stringify(item), item.createdAt, item.updatedAt],
       );
-      return true;
+      return rowCount > 0;
     },
     async remove(owner, id) {
       const { rowCount } = await query(`DELETE FROM ${table} WHERE owner = $1 AND id = $2`, [owner, id]);
