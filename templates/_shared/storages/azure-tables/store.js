@@ -1,8 +1,8 @@
 // ---- azure-tables: one Azure Storage table for the project, named by AZURE_TABLE_NAME (default
-// `{{ api.name.pascal }}Items`, made on first use), reached with AZURE_STORAGE_CONNECTION_STRING. Each item is one
-// entity: PartitionKey = its owner (URI-encoded), RowKey = `<collection>:<id>` (ids are
-// time-ordered, so a collection's rows are in creation order), and the item as JSON in `item0`,
-// `item1`, ... (a table's string property holds at most 32K characters). ----
+// `{{ api.name.pascal }}Items`, made on first use), reached with AZURE_STORAGE_CONNECTION_STRING.
+// Each item is one entity: PartitionKey = its owner (URI-encoded), RowKey = `<collection>:<id>`
+// (ids are time-ordered, so a collection's rows are in creation order), and the item as JSON in
+// `item0`, `item1`, ... (a table's string property holds at most 32K characters). ----
 
 let azureTable;
 
