@@ -285,6 +285,7 @@ fn under_lambda_local(
     let mut server = Command::new("node")
         .arg("local/server.js")
         .current_dir(project)
+        .env_remove("DATABASE_URL")
         .envs(envs.iter().map(|(n, v)| (*n, v.as_str())))
         .env("PORT", port.to_string())
         .env("HOST", "127.0.0.1")
@@ -493,6 +494,27 @@ fn postgres_under_vercel_dev_and_the_lambda_local_server() {
         CRUD_HTTP_TESTS_WITH_DB_DOWN,
         "CRUD end to end on aws-lambda + postgres",
     );
+
+    // Misconfigured: no DATABASE_URL, or one naming a database that does not exist. Every CRUD
+    // call is a 503 with nothing about the database in the body.
+    let missing = pg
+        .url
+        .rsplit_once('/')
+        .map(|(server, _)| format!("{server}/nosuchdb"))
+        .expect("a URL");
+    for (what, url) in [
+        ("DATABASE_URL unset", None),
+        ("no such database", Some(missing)),
+    ] {
+        let mut envs = jwks.env().to_vec();
+        envs.extend(url.map(|url| ("DATABASE_URL", url)));
+        let test_envs = [
+            ("JWT_STATE", state.clone()),
+            ("E2E_MISCONFIGURED", what.to_string()),
+        ];
+        let out = under_lambda_local(&lambda, &envs, &test_envs);
+        assert_node_counts(&out, 1, &format!("aws-lambda + postgres, {what}"));
+    }
 }
 
 #[test]

@@ -335,3 +335,41 @@ fn a_storage_is_data_a_templates_folder_can_add() {
         "{report}"
     );
 }
+
+#[test]
+fn a_target_default_storage_must_accept_it_and_not_be_explicit_only() {
+    let spec = "name: a\nauth: { provider: none }\nresources: { movies: {} }\n";
+    let vercel = Templates::builtin()
+        .get("vercel/target.yaml")
+        .unwrap()
+        .to_string();
+    for (default, why) in [
+        ("memory", "is explicit-only: never a default"),
+        (
+            "cloudflare-kv",
+            "does not list this target in its `targets`",
+        ),
+        ("nosuch", "names no storage"),
+    ] {
+        let text = vercel.replace(
+            "default_storage: postgres",
+            &format!("default_storage: {default}"),
+        );
+        assert_ne!(text, vercel);
+        let templates = Templates::builtin().with_overrides(
+            [("vercel/target.yaml".to_string(), text)]
+                .into_iter()
+                .collect(),
+        );
+        let result = generate(&Input {
+            spec_file: "scaffold.yaml",
+            spec: spec.as_bytes(),
+            target: Some("vercel"),
+            templates: &templates,
+        });
+        let Err(Error::Template(e)) = result else {
+            panic!("{default}: accepted as a default")
+        };
+        assert!(e.to_string().contains(why), "{default}: {e}");
+    }
+}
