@@ -138,7 +138,10 @@ start)
     done
     ((replaced)) || { rm -rf "$dir"; log "the project's db:local script sets no $port_flag: '$db_local'"; exit 64; }
     printf '%s\n' "${args[@]}" >"$dir/args"
-    engine_start "$dir" || { engine_stop "$dir"; exit 70; }
+    # A start that fails (die exits) leaves no engine and no state behind.
+    trap 'engine_stop "$dir"; rm -rf "$dir"' EXIT
+    engine_start "$dir"
+    trap - EXIT
     url="$(cat "$dir/url")"
     printf 'DIR=%s\nURL=%s\n' "$dir" "$url"
     if [[ "$engine" == dynalite ]]; then
@@ -158,7 +161,9 @@ restart)
     [[ $# -eq 2 ]] || usage
     state_dir "$2"
     engine_stop "$2"
+    trap 'engine_stop "$2"' EXIT
     engine_start "$2"
+    trap - EXIT
     ;;
 destroy)
     [[ $# -eq 2 ]] || usage
