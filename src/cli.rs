@@ -301,7 +301,10 @@ fn execute(command: Command) -> Result<u8, Error> {
             let read = |arg: &str| -> Result<(String, crate::model::Model), Error> {
                 let bytes = read_revision(&dir, arg)?;
                 let name = arg.rsplit(['/', ':']).next().unwrap_or(arg);
-                Ok((arg.to_string(), crate::api_model(name, &bytes)?))
+                Ok((
+                    arg.to_string(),
+                    crate::api_model(name, &bytes, &Templates::builtin())?,
+                ))
             };
             let ((old_name, old_model), (new_name, new_model)) = (read(&old)?, read(&new)?);
             let changes = crate::review::review(&old_model, &new_model);
@@ -322,7 +325,7 @@ fn execute(command: Command) -> Result<u8, Error> {
         }
         Command::Openapi { project, format } => {
             let project = open(&project)?;
-            let model = crate::api_model(&project.spec_file, &project.spec)?;
+            let model = crate::api_model(&project.spec_file, &project.spec, &project.templates)?;
             let bytes = match format {
                 DocFormat::Yaml => crate::openapi::render(&model),
                 DocFormat::Json => crate::openapi::render_json(&model),
@@ -331,9 +334,13 @@ fn execute(command: Command) -> Result<u8, Error> {
             Ok(0)
         }
         Command::Targets => {
-            for (name, desc) in Templates::builtin().targets()? {
+            let templates = Templates::builtin();
+            let storages = templates.storages()?;
+            for (name, desc) in templates.targets()? {
                 println!("{name}\n  {}", desc.description);
                 println!("  auth:      {}", desc.auth_providers.join(", "));
+                let accepted = crate::lower::accepted_storages(&name, &desc, &storages);
+                println!("  storage:   {} (first: the default)", accepted.join(", "));
                 println!("  run:       {}\n", desc.run);
             }
             Ok(0)

@@ -20,6 +20,7 @@ mod report;
 mod review;
 mod schema;
 mod spec;
+mod storage;
 mod target;
 mod tree;
 mod write;
@@ -39,8 +40,10 @@ pub mod testing {
     pub use crate::model::Model;
     pub use crate::plan::{plan, unchanged, Action, FileOp, Generated, Options, Plan};
     pub use crate::project::Project;
+    pub use crate::render::Storages;
     pub use crate::schema::{keys, render as schema_json, schema, SCHEMA_FILE};
     pub use crate::spec::load;
+    pub use crate::storage::StorageDesc;
     pub use crate::target::{Class, Each, TargetDesc};
     pub use crate::tree::RelPath;
 }
@@ -141,10 +144,11 @@ pub struct Generated {
 /// Spec bytes in, every generated file out. Touches no disk.
 pub fn generate(input: &Input) -> Result<Generated, Error> {
     let (model, target, desc) = model(input)?;
+    let storages = input.templates.storages()?;
     // The OpenAPI document first: its JSON value is the largest transient of a run, freed before
     // the tree grows (peak memory).
     let openapi = openapi::render(&model);
-    let mut tree = render::render(&model, &target, &desc, input.templates)?;
+    let mut tree = render::render(&model, &target, &desc, &storages, input.templates)?;
     tree.insert(
         tree::RelPath::new("openapi.yaml")?,
         target::Class::Owned,
@@ -153,7 +157,7 @@ pub fn generate(input: &Input) -> Result<Generated, Error> {
     tree.insert(
         tree::RelPath::new(schema::SCHEMA_FILE)?,
         target::Class::Owned,
-        schema::render(),
+        schema::render_for(&input.templates.storage_names()),
     )?;
     let attributes = tree.gitattributes(input.spec_file);
     tree.insert(
@@ -166,10 +170,14 @@ pub fn generate(input: &Input) -> Result<Generated, Error> {
 
 /// Spec bytes in, the API's model out, for no target: what `review` and `openapi` read. Every
 /// rule of the spec is checked, but not what a target refuses, and storage left to the target's
-/// default stays unset.
-pub fn api_model(spec_file: &str, spec: &[u8]) -> Result<model::Model, Error> {
+/// default stays unset. `templates` say which storages exist.
+pub fn api_model(
+    spec_file: &str,
+    spec: &[u8],
+    templates: &Templates,
+) -> Result<model::Model, Error> {
     let (text, loaded) = spec::load(spec_file, spec).map_err(Error::Spec)?;
-    match lower::lower(&loaded, spec_file) {
+    match lower::lower(&loaded, spec_file, &templates.storage_names()) {
         (model, problems) if problems.is_empty() => Ok(model),
         (_, problems) => Err(Error::Spec(Diagnostics::new(spec_file, &text, problems))),
     }
@@ -206,10 +214,13 @@ pub fn model(input: &Input) -> Result<(model::Model, String, target::TargetDesc)
             diag::one_of(&names)
         )));
     };
+    let storages = input.templates.storages()?;
+    check_default_storage(target, desc, &storages)?;
     let cx = lower::Context {
         spec_file: input.spec_file,
         target,
         desc,
+        storages: &storages,
     };
     let model = lower::lower_for(&loaded, &cx);
     let model = match model {
@@ -224,4 +235,26 @@ pub fn model(input: &Input) -> Result<(model::Model, String, target::TargetDesc)
         }
     };
     Ok((model, target.to_string(), desc.clone()))
+}
+
+/// A target's `default_storage` is `none` or a storage that accepts it and is not explicit-only.
+fn check_default_storage(
+    target: &str,
+    desc: &target::TargetDesc,
+    storages: &render::Storages,
+) -> Result<(), Error> {
+    let storage = desc.default_storage.as_str();
+    let why = match storages.get(storage) {
+        _ if storage == storage::NONE => return Ok(()),
+        None => "names no storage (`_shared/storages/<name>/storage.yaml`)",
+        Some(s) if !s.accepts(target) => "does not list this target in its `targets`",
+        Some(s) if s.explicit_only => "is explicit-only: never a default",
+        Some(_) => return Ok(()),
+    };
+    Err(render::TemplateError::DefaultStorage {
+        target: target.to_string(),
+        storage: storage.to_string(),
+        why,
+    }
+    .into())
 }

@@ -5,7 +5,9 @@ use crate::diag::{did_you_mean, one_of, Code, Diagnostic, Pos};
 use crate::index::SpanIndex;
 use crate::model::{Auth, Model};
 use crate::naming::{is_project_name, Names};
+use crate::render::Storages;
 use crate::spec::{keys_at, Loaded};
+use crate::storage::NONE;
 use crate::target::TargetDesc;
 
 mod auth;
@@ -25,6 +27,7 @@ pub(crate) use pattern::MAX_PATTERN_CHARS;
 use resources::{lower_resource, lower_storage, Shared};
 use routes::{check_names, lower_route};
 pub(crate) use routes::{op_pos, owner};
+pub(crate) use target_check::accepted as accepted_storages;
 pub(crate) use text::{description_pattern, LICENSE_PATTERN};
 use text::{lower_description, lower_license};
 
@@ -41,14 +44,28 @@ pub struct Context<'a> {
     pub spec_file: &'a str,
     pub target: &'a str,
     pub desc: &'a TargetDesc,
+    /// Every storage's description (`Templates::storages`).
+    pub storages: &'a Storages,
 }
 
 /// Lowering, then the target's policy: the model, or every problem of both at once.
 pub fn lower_for(loaded: &Loaded, cx: &Context) -> Result<Model, Vec<Diagnostic>> {
-    let (mut model, mut errors) = lower(loaded, cx.spec_file);
-    errors.extend(target_check::check(loaded, &model, cx.target, cx.desc));
+    let known: Vec<String> = cx
+        .storages
+        .keys()
+        .cloned()
+        .chain(std::iter::once(NONE.to_string()))
+        .collect();
+    let (mut model, mut errors) = lower(loaded, cx.spec_file, &known);
+    errors.extend(target_check::check(
+        loaded,
+        &model,
+        cx.target,
+        cx.desc,
+        cx.storages,
+    ));
     if errors.is_empty() {
-        model.resolve_storage(cx.desc.storage.first().map_or("none", String::as_str));
+        model.resolve_storage(&cx.desc.default_storage);
         Ok(model)
     } else {
         Err(errors)
@@ -57,6 +74,8 @@ pub fn lower_for(loaded: &Loaded, cx: &Context) -> Result<Model, Vec<Diagnostic>
 
 struct Lowerer<'a> {
     ix: &'a SpanIndex,
+    /// Every storage name the templates know (`none` included).
+    storages: &'a [String],
     errors: Vec<Diagnostic>,
 }
 
@@ -73,10 +92,16 @@ impl Lowerer<'_> {
 }
 
 /// Lowers a loaded spec: the model (partial where the spec is wrong) and every problem found.
-/// The same for every target; storage left unset stays `None` (the target's default).
-pub(crate) fn lower(loaded: &Loaded, spec_file: &str) -> (Model, Vec<Diagnostic>) {
+/// The same for every target; storage left unset stays `None` (the target's default). `storages`:
+/// every storage name the templates know (`Templates::storage_names`).
+pub(crate) fn lower(
+    loaded: &Loaded,
+    spec_file: &str,
+    storages: &[String],
+) -> (Model, Vec<Diagnostic>) {
     let mut l = Lowerer {
         ix: &loaded.index,
+        storages,
         errors: Vec::new(),
     };
     let spec = &loaded.spec;

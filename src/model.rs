@@ -119,7 +119,7 @@ impl Model {
             .resources
             .iter()
             .filter_map(|r| r.storage.clone())
-            .filter(|s| s != "none")
+            .filter(|s| s != crate::storage::NONE)
             .collect();
         storages.sort();
         storages.dedup();
@@ -266,7 +266,7 @@ pub struct Resource {
     /// What the collection holds: the spec's `description`, else one made from the name.
     pub description: String,
     pub fields: Vec<Field>,
-    /// Where its items are kept: one of [`STORAGES`]; `None` until the target's default is
+    /// Where its items are kept: a storage the templates describe, or `none`; `None` until the target's default is
     /// filled in (`Model::resolve_storage`).
     pub storage: Option<String>,
 }
@@ -540,9 +540,6 @@ pub(crate) const DEFAULT_LICENSE: &str = "LicenseRef-Proprietary";
 pub(crate) const MAX_DESCRIPTION_CHARS: usize = 1000;
 /// The most characters a `license` expression may have.
 pub(crate) const MAX_LICENSE_CHARS: usize = 128;
-
-/// Every `storage` the tool knows; a target lists the ones it supports.
-pub(crate) const STORAGES: &[&str] = &["netlify-blobs", "cloudflare-kv", "memory", "none"];
 
 /// An HTTP method an operation may use; templates see its `as_str` name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -9,9 +9,13 @@ use minijinja::value::Serde;
 use minijinja::{context, AutoEscape, Environment, UndefinedBehavior};
 
 use crate::model::Model;
-use crate::target::{Each, TargetDesc, When};
+use crate::storage::{self, StorageDesc};
+use crate::target::{Each, FileRule, TargetDesc, When};
 use crate::tree::{RelPath, Tree, UnsafePath};
 use crate::Error;
+
+/// Every storage's description by name.
+pub type Storages = BTreeMap<String, StorageDesc>;
 
 pub(crate) mod js;
 mod view;
@@ -94,6 +98,39 @@ impl Templates {
             .collect()
     }
 
+    /// The name of every storage: each folder under `_shared/storages/` holding a `storage.yaml`,
+    /// sorted, then the built-in `none`.
+    pub fn storage_names(&self) -> Vec<String> {
+        self.storage_files()
+            .map(|(name, _)| name.to_string())
+            .chain(std::iter::once(storage::NONE.to_string()))
+            .collect()
+    }
+
+    /// Every storage's description (`none`, built in, has none).
+    pub fn storages(&self) -> Result<Storages, Error> {
+        self.storage_files()
+            .map(|(s, text)| {
+                Ok((
+                    s.to_string(),
+                    StorageDesc::parse(text).map_err(|source| TemplateError::StorageDesc {
+                        storage: s.to_string(),
+                        source,
+                    })?,
+                ))
+            })
+            .collect()
+    }
+
+    fn storage_files(&self) -> impl Iterator<Item = (&str, &String)> {
+        self.files.iter().filter_map(|(name, text)| {
+            let storage = name
+                .strip_prefix(storage::DIR)?
+                .strip_suffix("/storage.yaml")?;
+            (!storage.contains('/') && storage != storage::NONE).then_some((storage, text))
+        })
+    }
+
     /// Renders template `name` (e.g. the starter spec) with `ctx`.
     pub(crate) fn render_named(&self, name: &str, ctx: minijinja::Value) -> Result<String, Error> {
         self.environment()
@@ -143,6 +180,20 @@ pub enum TemplateError {
         #[source]
         source: serde_yaml::Error,
     },
+    /// `templates/_shared/storages/<storage>/storage.yaml` does not parse.
+    #[error("storage `{storage}`: invalid storage.yaml: {source}")]
+    StorageDesc {
+        storage: String,
+        #[source]
+        source: serde_yaml::Error,
+    },
+    /// A target's `default_storage` is unknown, does not accept the target, or is explicit only.
+    #[error("{target}/target.yaml: `default_storage: {storage}` {why}")]
+    DefaultStorage {
+        target: String,
+        storage: String,
+        why: &'static str,
+    },
     /// A target's file rule makes a path that could leave the project.
     #[error("{target}/target.yaml: {source}")]
     Path {
@@ -189,6 +240,7 @@ pub(crate) fn render(
     model: &Model,
     target: &str,
     desc: &TargetDesc,
+    storages: &Storages,
     templates: &Templates,
 ) -> Result<Tree, Error> {
     let env = templates.environment();
@@ -213,10 +265,34 @@ pub(crate) fn render(
         })
         .collect();
     let handlers = minijinja::Value::from(Serde(&handlers));
+    // The files of the storages in use (a migration, a script), after the target's.
+    let storage_rules: Vec<FileRule> = model
+        .storages
+        .iter()
+        .filter_map(|s| storages.get_key_value(s))
+        .flat_map(|(name, s)| {
+            s.files
+                .iter()
+                .filter(|f| f.targets.is_empty() || f.targets.iter().any(|t| t == target))
+                .filter(|f| f.module.as_ref().is_none_or(|m| *m == desc.module))
+                .map(move |f| FileRule {
+                    path: f.path.clone(),
+                    template: if f.template.starts_with("_shared/") {
+                        f.template.clone()
+                    } else {
+                        format!("{}{name}/{}", storage::DIR, f.template)
+                    },
+                    class: f.class,
+                    each: Each::Once,
+                    when: When::Always,
+                })
+        })
+        .collect();
     // Each once-file's path by template name, for files that point to another.
     let paths: BTreeMap<&str, &str> = desc
         .files
         .iter()
+        .chain(&storage_rules)
         .filter(|rule| rule.each == Each::Once)
         .map(|rule| (rule.template.as_str(), rule.path.as_str()))
         .collect();
@@ -225,14 +301,19 @@ pub(crate) fn render(
         model,
         target,
         desc,
+        storages,
         templates.get(view::SHARED).unwrap_or_default(),
     )?;
     let package = minijinja::Value::from(Serde(&package));
     let lint = minijinja::Value::from(Serde(&view::lint(desc)));
-    let store = view::store(model, templates.get(view::STORAGES).unwrap_or_default())?;
+    let store = view::store(
+        model,
+        storages,
+        templates.get(view::STORE).unwrap_or_default(),
+    )?;
     let store = minijinja::Value::from(Serde(&store));
     let routing = minijinja::Value::from(Serde(&view::routing(model)));
-    for rule in &desc.files {
+    for rule in desc.files.iter().chain(&storage_rules) {
         if rule.when == When::Storage && model.storages.is_empty() {
             continue;
         }

@@ -18,7 +18,7 @@ use crate::model::{
     DEFAULT_JWT_ALGORITHM, DEFAULT_LICENSE, DEFAULT_ROLES_CLAIM, FORMATS, JWT_ALGORITHMS,
     MAX_BODY_BYTES, MAX_CLOCK_SKEW_SECONDS, MAX_CORS_MAX_AGE_SECONDS, MAX_DESCRIPTION_CHARS,
     MAX_FIELD_DEPTH, MAX_HEADER_NAME_CHARS, MAX_HEADER_VALUE_CHARS, MAX_LICENSE_CHARS,
-    MAX_PATH_CHARS, METHODS, STORAGES,
+    MAX_PATH_CHARS, METHODS,
 };
 use crate::naming::{JS_RESERVED, MAX_NAME, PROTO_KEYS};
 use crate::DEFAULT_TARGET;
@@ -206,7 +206,7 @@ fn field() -> Value {
     )
 }
 
-fn resource() -> Value {
+fn resource(storages: &[String]) -> Value {
     let crud: Vec<&str> = CRUD.iter().map(|c| c.0.as_str()).collect();
     let operation = node(
         "Operation options",
@@ -251,7 +251,7 @@ fn resource() -> Value {
                 "storage": node(
                     "Storage",
                     "Where this resource's items are kept, overriding the top-level `storage`.",
-                    json!({ "type": "string", "enum": STORAGES }),
+                    json!({ "type": "string", "enum": storages }),
                 ),
             },
         }),
@@ -385,8 +385,14 @@ fn auth() -> Value {
     )
 }
 
-/// The schema of `scaffold.yaml`.
+/// The schema of `scaffold.yaml` with the built-in templates' storages.
 pub fn schema() -> Value {
+    schema_for(&crate::Templates::builtin().storage_names())
+}
+
+/// The schema of `scaffold.yaml` for templates with these storages
+/// (`Templates::storage_names`).
+pub(crate) fn schema_for(storages: &[String]) -> Value {
     let mut out = Map::new();
     out.insert(
         "$schema".into(),
@@ -397,13 +403,13 @@ pub fn schema() -> Value {
         "Written by scaffold (`scaffold schema`); `scaffold generate` rewrites it. Do not edit."
             .into(),
     );
-    if let Value::Object(spec) = spec() {
+    if let Value::Object(spec) = spec(storages) {
         out.extend(spec);
     }
     Value::Object(out)
 }
 
-fn spec() -> Value {
+fn spec(storages: &[String]) -> Value {
     node(
         "scaffold spec",
         "The API spec that `scaffold` generates a serverless back end from (`scaffold.yaml`). Reference: docs/spec.md in the scaffold repository.",
@@ -499,13 +505,13 @@ fn spec() -> Value {
                 ),
                 "storage": node(
                     "Storage",
-                    "Where the generated CRUD handlers keep items, unless a resource says otherwise: `memory` is for tests and demos, `none` leaves the handlers as 501 starters. Each target supports some of them (`scaffold targets`); without this key, the target's first.",
-                    json!({ "type": "string", "enum": STORAGES }),
+                    "Where the generated CRUD handlers keep items, unless a resource says otherwise: a real database on each target (`postgres`, `d1`, ...), `memory` for tests only (never a default: items vanish on every cold start), `none` leaves the handlers as 501 starters. Each storage names the targets that accept it (`scaffold targets`); without this key, the target's default.",
+                    json!({ "type": "string", "enum": storages }),
                 ),
                 "resources": node(
                     "Resources",
                     "Collections with CRUD operations, by name: a letter, then letters, digits or `_` (at most 64), not a JavaScript reserved word.",
-                    json!({ "type": "object", "propertyNames": operation_name(), "additionalProperties": resource() }),
+                    json!({ "type": "object", "propertyNames": operation_name(), "additionalProperties": resource(storages) }),
                 ),
                 "routes": node(
                     "Routes",
@@ -517,9 +523,15 @@ fn spec() -> Value {
     )
 }
 
-/// The schema as the file projects ship and `scaffold schema` prints: pretty JSON, one newline.
+/// The schema as `scaffold schema` prints it (built-in templates): pretty JSON, one newline.
 pub fn render() -> Vec<u8> {
-    let mut out = serde_json::to_vec_pretty(&schema()).expect("the schema serialises");
+    render_for(&crate::Templates::builtin().storage_names())
+}
+
+/// The schema as the file projects ship, for templates with these storages: pretty JSON, one
+/// newline.
+pub(crate) fn render_for(storages: &[String]) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(&schema_for(storages)).expect("the schema serialises");
     out.push(b'\n');
     out
 }

@@ -21,8 +21,10 @@ pub struct TargetDesc {
     pub settings_hint: String,
     /// Values of `auth.provider` this target supports; the first is what a starter spec uses.
     pub auth_providers: Vec<String>,
-    /// Values of `storage` this target supports; the first is the default.
-    pub storage: Vec<String>,
+    /// The `storage` of resources whose spec names none (`none`, or a storage that accepts this
+    /// target and is not explicit-only). Which storages a target accepts is the storages' data
+    /// (`_shared/storages/<name>/storage.yaml`).
+    pub default_storage: String,
     /// How handlers import the shared modules: the shared folder relative to the handler folder.
     pub shared_from_handlers: String,
     /// The module system of the generated JavaScript: `esm` or `cjs`.

@@ -8,6 +8,8 @@
 //!    (`tests/e2e/lambda-events/`), asserted by `tests/e2e/lambda-local.test.js`.
 //! 3. The generated AWS SAM `template.yaml` (jwt-cors and lambda-gateway specs) through `cfn-lint`
 //!    (pinned, in a venv): no errors; a broken copy must give one (the linter really checks SAM).
+//!    Both declare the dynamodb store's table, and grant the function the store's four item calls
+//!    on that table only.
 //!
 //! Tools install on first use into `~/.cache/scaffold-e2e/` (tests/node/install-node-deps.sh,
 //! tests/e2e/install-lambda-local.sh, tests/e2e/install-cfn-lint.sh). Needs node and npm, python3
@@ -123,6 +125,91 @@ fn cfn_lint(cfn_lint: &Path, templates: &[&Path]) -> Vec<Finding> {
     findings
 }
 
+/// `!Tag value` in a parsed template: (tag, value as text).
+fn tagged(value: &serde_yaml::Value) -> Option<(String, String)> {
+    match value {
+        serde_yaml::Value::Tagged(t) => Some((
+            t.tag.to_string(),
+            t.value.as_str().unwrap_or_default().to_string(),
+        )),
+        _ => None,
+    }
+}
+
+/// The dynamodb store's table (both specs leave `storage` to the target: dynamodb): one table, on
+/// demand, keys `pk` (HASH) and `sk` (RANGE) as the store reads them, its name handed to the
+/// function as DYNAMODB_TABLE, and the function's only permissions the four item calls the store
+/// makes, on that table alone.
+fn assert_items_table(spec: &str, doc: &serde_yaml::Value) {
+    let tables: Vec<&str> = doc["Resources"]
+        .as_mapping()
+        .expect("Resources")
+        .iter()
+        .filter(|(_, r)| r["Type"] == "AWS::DynamoDB::Table")
+        .filter_map(|(name, _)| name.as_str())
+        .collect();
+    assert_eq!(tables, ["ItemsTable"], "{spec}: the DynamoDB tables");
+    let table = &doc["Resources"]["ItemsTable"];
+    assert_eq!(
+        table["Properties"]["BillingMode"], "PAY_PER_REQUEST",
+        "{spec}"
+    );
+    let keys: Vec<(String, String)> = table["Properties"]["KeySchema"]
+        .as_sequence()
+        .expect("KeySchema")
+        .iter()
+        .map(|k| {
+            (
+                k["AttributeName"].as_str().unwrap_or_default().to_string(),
+                k["KeyType"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        [("pk".into(), "HASH".into()), ("sk".into(), "RANGE".into())],
+        "{spec}: the table's keys"
+    );
+    let function = &doc["Resources"]["ApiFunction"]["Properties"];
+    assert_eq!(
+        tagged(&function["Environment"]["Variables"]["DYNAMODB_TABLE"]),
+        Some(("!Ref".into(), "ItemsTable".into())),
+        "{spec}: DYNAMODB_TABLE"
+    );
+    let policies = function["Policies"].as_sequence().expect("Policies");
+    let statements: Vec<&serde_yaml::Value> = policies
+        .iter()
+        .flat_map(|p| {
+            p["Statement"]
+                .as_sequence()
+                .expect("a policy document")
+                .iter()
+        })
+        .collect();
+    assert!(!statements.is_empty(), "{spec}: no policy statement");
+    for statement in statements {
+        assert_eq!(statement["Effect"], "Allow", "{spec}");
+        assert_eq!(
+            tagged(&statement["Resource"]),
+            Some(("!GetAtt".into(), "ItemsTable.Arn".into())),
+            "{spec}: a statement on another resource than the table: {statement:?}"
+        );
+        for action in statement["Action"].as_sequence().expect("Action list") {
+            let action = action.as_str().unwrap_or_default();
+            assert!(
+                [
+                    "dynamodb:GetItem",
+                    "dynamodb:PutItem",
+                    "dynamodb:DeleteItem",
+                    "dynamodb:Query"
+                ]
+                .contains(&action),
+                "{spec}: the function may {action}"
+            );
+        }
+    }
+}
+
 #[test]
 fn sam_templates_pass_cfn_lint() {
     require_python_venv();
@@ -151,6 +238,7 @@ fn sam_templates_pass_cfn_lint() {
             source.contains(&format!("export const {export} = ")),
             "{spec}: {module}.js does not export {export}"
         );
+        assert_items_table(spec, &doc);
         templates.push(template);
     }
 

@@ -1279,7 +1279,7 @@ fn template_overrides_that_fail_to_render() {
             "a target whose file path leaves the project",
             "netlify/target.yaml",
             "description: x\nnext: x\nrun: x\nentry: x\nplatform_context: x\nsettings_hint: x\n\
-             auth_providers: [netlify-identity, none]\nstorage: [none]\nshared_from_handlers: x\n\
+             auth_providers: [netlify-identity, none]\ndefault_storage: none\nshared_from_handlers: x\n\
              module: cjs\nmax_body_bytes: 6000000\nreserved_stems: []\n\
              files:\n  - { path: ../../escape.js, template: api.js, class: owned }\n",
             "../../escape.js",
@@ -1288,7 +1288,7 @@ fn template_overrides_that_fail_to_render() {
             "a target whose file path is absolute",
             "netlify/target.yaml",
             "description: x\nnext: x\nrun: x\nentry: x\nplatform_context: x\nsettings_hint: x\n\
-             auth_providers: [netlify-identity, none]\nstorage: [none]\nshared_from_handlers: x\n\
+             auth_providers: [netlify-identity, none]\ndefault_storage: none\nshared_from_handlers: x\n\
              module: cjs\nmax_body_bytes: 6000000\nreserved_stems: []\n\
              files:\n  - { path: /tmp/scaffold-hostile-escape.js, template: api.js, class: owned }\n",
             "/tmp/scaffold-hostile-escape.js",

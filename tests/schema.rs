@@ -502,13 +502,19 @@ fn with(spec: &Value, path: &[String], value: Option<&Value>) -> Value {
 struct Parser {
     templates: Templates,
     targets: BTreeMap<String, scaffold::testing::TargetDesc>,
+    storages: scaffold::testing::Storages,
 }
 
 impl Parser {
     fn new() -> Parser {
         let templates = Templates::builtin();
         let targets = templates.targets().unwrap();
-        Parser { templates, targets }
+        let storages = templates.storages().unwrap();
+        Parser {
+            templates,
+            targets,
+            storages,
+        }
     }
 
     /// Whether the parser accepts the spec for `target`, and its report when it does not: what
@@ -526,6 +532,7 @@ impl Parser {
             spec_file: "scaffold.yaml",
             target,
             desc: &self.targets[target],
+            storages: &self.storages,
         };
         scaffold::testing::lower_for(&loaded, &cx)
             .map(|_| ())

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::diag::{did_you_mean, one_of, Code, Diagnostic};
-use crate::model::{Access, Auth, Field, OpKind, Operation, Resource, CRUD, STORAGES};
+use crate::model::{Access, Auth, Field, OpKind, Operation, Resource, CRUD};
 use crate::naming::{is_identifier, is_js_reserved, Names};
 use crate::spec::{OperationSpec, Operations, ResourceSpec};
 
@@ -56,16 +56,17 @@ pub(super) fn lower_storage(
     let Some(v) = value else {
         return fallback;
     };
-    if !STORAGES.contains(&v) {
+    if !l.storages.iter().any(|s| s == v) {
+        let known: Vec<&str> = l.storages.iter().map(String::as_str).collect();
         l.err(
             Diagnostic::new(
                 Code::UnknownStorage,
                 format!("unknown storage `{v}`"),
                 l.value(at),
             )
-            .expected(one_of(STORAGES))
+            .expected(one_of(&known))
             .help_opt(
-                did_you_mean(v, STORAGES.iter().copied()).map(|s| format!("did you mean `{s}`?")),
+                did_you_mean(v, known.iter().copied()).map(|s| format!("did you mean `{s}`?")),
             ),
         );
         return fallback;

@@ -4,8 +4,10 @@
 
 use crate::diag::{one_of, Code, Diagnostic};
 use crate::lower::{op_pos, owner, AUTH_PROVIDERS};
-use crate::model::{Model, MAX_BODY_BYTES, STORAGES};
+use crate::model::{Model, MAX_BODY_BYTES};
+use crate::render::Storages;
 use crate::spec::Loaded;
+use crate::storage::NONE;
 use crate::target::TargetDesc;
 
 /// Every way `model` asks for something target `target` does not offer.
@@ -14,6 +16,7 @@ pub(crate) fn check(
     model: &Model,
     target: &str,
     desc: &TargetDesc,
+    storages: &Storages,
 ) -> Vec<Diagnostic> {
     let ix = &loaded.index;
     let mut errors = Vec::new();
@@ -48,8 +51,9 @@ pub(crate) fn check(
         );
     }
 
-    let storages: Vec<&str> = desc.storage.iter().map(String::as_str).collect();
-    let default = storages.first().copied().unwrap_or("none");
+    let default = desc.default_storage.as_str();
+    let known = |v: &str| v == NONE || storages.contains_key(v);
+    let accepted = accepted(target, desc, storages);
     let spec = &loaded.spec;
     let explicit = std::iter::once((vec!["storage".to_string()], spec.storage.as_deref())).chain(
         spec.resources.iter().map(|(name, r)| {
@@ -60,7 +64,7 @@ pub(crate) fn check(
         }),
     );
     for (at, v) in explicit {
-        let Some(v) = v.filter(|v| STORAGES.contains(v) && !storages.contains(v)) else {
+        let Some(v) = v.filter(|v| known(v) && !accepted.contains(v)) else {
             continue;
         };
         let at: Vec<&str> = at.iter().map(String::as_str).collect();
@@ -70,9 +74,9 @@ pub(crate) fn check(
                 format!("storage `{v}` is not available on target `{target}`"),
                 ix.value_or_near(&at),
             )
-            .expected(one_of(&storages))
+            .expected(one_of(&accepted))
             .help(format!(
-                "use `{default}` (the target's default), or `memory` for tests and demos"
+                "use `{default}` (the target's default), or another this target accepts"
             )),
         );
     }
@@ -99,4 +103,24 @@ pub(crate) fn check(
         }
     }
     errors
+}
+
+/// The storages target `target` accepts: its default first, then the others that name it, by name,
+/// then `none`.
+pub(crate) fn accepted<'a>(
+    target: &str,
+    desc: &'a TargetDesc,
+    storages: &'a Storages,
+) -> Vec<&'a str> {
+    let mut out = vec![desc.default_storage.as_str()];
+    out.extend(
+        storages
+            .iter()
+            .filter(|(_, s)| s.accepts(target))
+            .map(|(name, _)| name.as_str())
+            .chain(std::iter::once(NONE)),
+    );
+    let mut seen = std::collections::BTreeSet::new();
+    out.retain(|s| seen.insert(*s));
+    out
 }

@@ -4,10 +4,12 @@ fn model(spec: &str) -> crate::model::Model {
     let (_, loaded) = crate::spec::load("scaffold.yaml", spec.as_bytes()).unwrap();
     let templates = Templates::builtin();
     let targets = templates.targets().unwrap();
+    let storages = templates.storages().unwrap();
     let cx = super::Context {
         spec_file: "scaffold.yaml",
         target: "netlify",
         desc: &targets["netlify"],
+        storages: &storages,
     };
     super::lower_for(&loaded, &cx).unwrap_or_else(|e| panic!("{e:?}"))
 }
@@ -57,19 +59,21 @@ fn lowering_is_the_same_for_every_target_and_the_target_check_refuses() {
     // Lowering takes no target; `lower_for` adds only the target's default storage to its model.
     let open = "name: a\nauth: { provider: none }\nresources: { movies: {} }\n";
     let (_, open) = crate::spec::load("s.yaml", open.as_bytes()).unwrap();
-    let (lowered, errors) = super::lower(&open, "s.yaml");
+    let (lowered, errors) = super::lower(&open, "s.yaml", &Templates::builtin().storage_names());
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(lowered.resources[0].storage, None);
     let templates = Templates::builtin();
     let targets = templates.targets().unwrap();
+    let storages = templates.storages().unwrap();
     for (name, desc) in &targets {
         let cx = super::Context {
             spec_file: "s.yaml",
             target: name,
             desc,
+            storages: &storages,
         };
         let model = super::lower_for(&open, &cx).unwrap_or_else(|e| panic!("{name}: {e:?}"));
-        let default = desc.storage.first().map_or("none", String::as_str);
+        let default = desc.default_storage.as_str();
         assert_eq!(
             model.resources[0].storage.as_deref(),
             Some(default),
@@ -85,11 +89,14 @@ fn lowering_is_the_same_for_every_target_and_the_target_check_refuses() {
     }
     let spec = "name: a\nauth: { provider: netlify-identity }\nstorage: memory\nlimits: { body_bytes: 5000000 }\nresources: { index: {} }\n";
     let (_, loaded) = crate::spec::load("s.yaml", spec.as_bytes()).unwrap();
-    assert!(super::lower(&loaded, "s.yaml").1.is_empty());
+    assert!(super::lower(&loaded, "s.yaml", &templates.storage_names())
+        .1
+        .is_empty());
     let cx = super::Context {
         spec_file: "s.yaml",
         target: "vercel",
         desc: &targets["vercel"],
+        storages: &storages,
     };
     let refused = |loaded: &crate::spec::Loaded, cx: &super::Context| -> Vec<String> {
         let errors = super::lower_for(loaded, cx).unwrap_err();
@@ -108,8 +115,11 @@ fn lowering_is_the_same_for_every_target_and_the_target_check_refuses() {
         spec_file: "s.yaml",
         target: "netlify",
         desc: &targets["netlify"],
+        storages: &storages,
     };
-    assert!(super::lower(&loaded, "s.yaml").1.is_empty());
+    assert!(super::lower(&loaded, "s.yaml", &templates.storage_names())
+        .1
+        .is_empty());
     assert_eq!(
         refused(&loaded, &netlify),
         ["route `index` gives the file name `index`, which the platform treats specially"]
@@ -249,5 +259,117 @@ fn each_rule_of_the_issue() {
     for (extra, want) in cases {
         let got = errors(&format!("{base}{extra}\n"));
         assert!(got.iter().any(|m| m == want), "{extra}: {got:?}");
+    }
+}
+
+#[test]
+fn a_storage_is_data_a_templates_folder_can_add() {
+    // A storage folder added by an override: known to lowering, the schema and the target check,
+    // accepted only on the targets it names, rendered through the shared store module.
+    let desc = "description: x\nreadme: kept in x\ntargets: [vercel]\ncontext: true\nfactory: xCollection\n\
+                packages: [jose]\nscripts: [[migrate, node x.mjs]]\n\
+                files:\n  - { path: db/x.sql, template: x.sql, class: scaffolded }\n";
+    let overrides = [
+        ("_shared/storages/x-db/storage.yaml", desc),
+        (
+            "_shared/storages/x-db/store.js",
+            "// ---- x-db ----\nfunction xCollection() {}\n",
+        ),
+        ("_shared/storages/x-db/x.sql", "-- {{ api.name.kebab }}\n"),
+    ];
+    let templates = Templates::builtin().with_overrides(
+        overrides
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    );
+    assert!(templates.storage_names().contains(&"x-db".to_string()));
+    assert!(!Templates::builtin()
+        .storage_names()
+        .contains(&"x-db".to_string()));
+    let spec = "name: a\nauth: { provider: none }\nstorage: x-db\nresources: { movies: {} }\n";
+    let gen = |target: &str| {
+        generate(&Input {
+            spec_file: "scaffold.yaml",
+            spec: spec.as_bytes(),
+            target: Some(target),
+            templates: &templates,
+        })
+    };
+    let tree = gen("vercel").unwrap().tree;
+    let file = |p: &str| {
+        String::from_utf8(
+            tree.files[&crate::tree::RelPath::new(p).unwrap()]
+                .bytes
+                .to_vec(),
+        )
+        .unwrap()
+    };
+    assert!(file("api/_lib/store.js")
+        .contains("    case 'x-db':\n      return xCollection(name, ctx);"));
+    assert!(file("api/_lib/store.js").contains("function xCollection() {}"));
+    assert_eq!(file("db/x.sql"), "-- a\n");
+    assert!(file("package.json").contains("\"migrate\": \"node x.mjs\""));
+    assert!(file("package.json").contains("\"jose\""));
+    assert!(file("README.md").contains("| `movies` | kept in x |"));
+    assert!(file(".scaffold/spec.schema.json").contains("\"x-db\""));
+    let Err(Error::Spec(report)) = gen("netlify") else {
+        panic!("netlify accepted x-db")
+    };
+    assert!(
+        report
+            .to_string()
+            .contains("storage `x-db` is not available on target `netlify`"),
+        "{report}"
+    );
+    let Err(Error::Spec(report)) = generate(&Input {
+        spec_file: "scaffold.yaml",
+        spec: spec.as_bytes(),
+        target: Some("vercel"),
+        templates: &Templates::builtin(),
+    }) else {
+        panic!("built-in templates know x-db")
+    };
+    assert!(
+        report.to_string().contains("unknown storage `x-db`"),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_target_default_storage_must_accept_it_and_not_be_explicit_only() {
+    let spec = "name: a\nauth: { provider: none }\nresources: { movies: {} }\n";
+    let vercel = Templates::builtin()
+        .get("vercel/target.yaml")
+        .unwrap()
+        .to_string();
+    for (default, why) in [
+        ("memory", "is explicit-only: never a default"),
+        (
+            "cloudflare-kv",
+            "does not list this target in its `targets`",
+        ),
+        ("nosuch", "names no storage"),
+    ] {
+        let text = vercel.replace(
+            "default_storage: postgres",
+            &format!("default_storage: {default}"),
+        );
+        assert_ne!(text, vercel);
+        let templates = Templates::builtin().with_overrides(
+            [("vercel/target.yaml".to_string(), text)]
+                .into_iter()
+                .collect(),
+        );
+        let result = generate(&Input {
+            spec_file: "scaffold.yaml",
+            spec: spec.as_bytes(),
+            target: Some("vercel"),
+            templates: &templates,
+        });
+        let Err(Error::Template(e)) = result else {
+            panic!("{default}: accepted as a default")
+        };
+        assert!(e.to_string().contains(why), "{default}: {e}");
     }
 }

@@ -7,8 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::TemplateError;
+use super::{Storages, TemplateError};
 use crate::model::{Method, Model, Operation, Route, Segment};
+use crate::storage::{self, StorageDesc};
 use crate::target::TargetDesc;
 
 /// The template data file every target's package.json is made from.
@@ -24,8 +25,6 @@ struct Shared {
     dev_dependencies: Vec<String>,
     /// By `auth.provider`: the packages that provider's code imports.
     auth: BTreeMap<String, Vec<String>>,
-    /// By storage: the packages its store imports.
-    storage: BTreeMap<String, Vec<String>>,
     /// The scripts after the target's own; `{entry}` is the target's entry file.
     scripts: Vec<(String, String)>,
 }
@@ -52,12 +51,13 @@ struct Dependency {
     version: String,
 }
 
-/// The package view of `model` on `target` (described by `desc`); `shared` is the text of
-/// `_shared/package.yaml`.
+/// The package view of `model` on `target` (described by `desc`, its storages by `storages`);
+/// `shared` is the text of `_shared/package.yaml`.
 pub(crate) fn package(
     model: &Model,
     target: &str,
     desc: &TargetDesc,
+    storages: &Storages,
     shared: &str,
 ) -> Result<Package, TemplateError> {
     let shared: Shared = serde_yaml::from_str(shared).map_err(|source| TemplateError::Data {
@@ -70,16 +70,22 @@ pub(crate) fn package(
         .iter()
         .map(String::as_str)
         .collect();
+    let used: Vec<&StorageDesc> = model
+        .storages
+        .iter()
+        .filter_map(|s| storages.get(s))
+        .collect();
     let by_spec = shared
         .auth
         .get(model.auth.provider())
         .into_iter()
-        .chain(model.storages.iter().filter_map(|s| shared.storage.get(s)));
+        .chain(used.iter().map(|s| &s.packages));
     runtime.extend(by_spec.flatten().map(String::as_str));
     let dev: BTreeSet<&str> = shared
         .dev_dependencies
         .iter()
         .chain(&desc.package.dev_dependencies)
+        .chain(used.iter().flat_map(|s| &s.dev_packages))
         .map(String::as_str)
         .collect();
     let pinned = |names: BTreeSet<&str>| -> Result<Vec<Dependency>, TemplateError> {
@@ -101,6 +107,7 @@ pub(crate) fn package(
         .package
         .scripts
         .iter()
+        .chain(used.iter().flat_map(|s| &s.scripts))
         .chain(&shared.scripts)
         .map(|(name, command)| Script {
             name: name.clone(),
@@ -116,46 +123,64 @@ pub(crate) fn package(
     })
 }
 
-/// The store data file: what the store code needs of each storage.
-pub(crate) const STORAGES: &str = "_shared/storages.yaml";
+/// The store data file: what the CRUD handlers import from the store module.
+pub(crate) const STORE: &str = "_shared/store.yaml";
 
-/// `_shared/storages.yaml`.
+/// `_shared/store.yaml`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct StoreData {
-    storages: BTreeMap<String, StorageNeeds>,
     handler_imports: BTreeMap<String, Vec<String>>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct StorageNeeds {
-    /// Collections are opened with the handler's context.
-    context: bool,
-}
-
-/// What `_shared/store.js` and the handlers print that depends on the storages in use.
+/// What `_shared/store.js`, the handlers and the README print that depends on the storages in use.
 #[derive(Debug, Serialize)]
-pub(crate) struct Store {
+pub(crate) struct Store<'a> {
     /// Some storage in use opens its collections with the handler's context.
     needs_context: bool,
+    /// Some storage in use keeps items under keys and pages in the function (`page`, `ownerKey`).
+    needs_keys: bool,
     /// By operation kind (`create`, ...): what a CRUD handler imports from the store module.
     imports: BTreeMap<String, Vec<String>>,
+    /// The storages in use (`none` excluded), sorted by name, each with its description.
+    used: Vec<UsedStorage<'a>>,
 }
 
-/// The store view of `model`; `storages` is the text of `_shared/storages.yaml`.
-pub(crate) fn store(model: &Model, storages: &str) -> Result<Store, TemplateError> {
-    let data: StoreData = serde_yaml::from_str(storages).map_err(|source| TemplateError::Data {
-        name: STORAGES.to_string(),
+#[derive(Debug, Serialize)]
+struct UsedStorage<'a> {
+    name: &'a str,
+    /// Its `store.js` fragment.
+    template: String,
+    #[serde(flatten)]
+    desc: &'a StorageDesc,
+}
+
+/// The store view of `model`; `data` is the text of `_shared/store.yaml`.
+pub(crate) fn store<'a>(
+    model: &'a Model,
+    storages: &'a Storages,
+    data: &str,
+) -> Result<Store<'a>, TemplateError> {
+    let data: StoreData = serde_yaml::from_str(data).map_err(|source| TemplateError::Data {
+        name: STORE.to_string(),
         source,
     })?;
-    let needs_context = model
+    let used: Vec<UsedStorage> = model
         .storages
         .iter()
-        .any(|s| data.storages.get(s).is_some_and(|n| n.context));
+        .filter_map(|s| {
+            storages.get_key_value(s).map(|(name, desc)| UsedStorage {
+                name,
+                template: format!("{}{name}/store.js", storage::DIR),
+                desc,
+            })
+        })
+        .collect();
     Ok(Store {
-        needs_context,
+        needs_context: used.iter().any(|s| s.desc.context),
+        needs_keys: used.iter().any(|s| s.desc.keyed),
         imports: data.handler_imports,
+        used,
     })
 }
 

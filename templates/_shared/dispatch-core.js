@@ -349,6 +349,10 @@ async function dispatch(request) {
   try {
     return await handle(request, headers, requestId, cors);
   } catch (err) {
+    // A store that cannot reach or use its database throws an error named `StorageUnavailable`
+    // (the store module's): 503, the client may retry. Anything else is a 500. Either way the
+    // body holds only the request id; the details (and the driver's error) go to the log.
+    const unavailable = Boolean(err && err.name === 'StorageUnavailable');
     console.error(
       JSON.stringify({
         level: 'error',
@@ -356,8 +360,10 @@ async function dispatch(request) {
         method: request.method,
         path: request.path,
         error: err && err.stack ? String(err.stack) : String(err),
+        cause: err && err.cause ? String(err.cause.stack || err.cause) : undefined,
       }),
     );
+    if (unavailable) return reply(503, { error: 'storage_unavailable', requestId }, requestId, cors);
     return reply(500, { error: 'internal_error', requestId }, requestId, cors);
   }
 }

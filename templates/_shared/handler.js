@@ -18,6 +18,7 @@
 //
 // Items are kept by {{ paths["_shared/store.js"] }} ({{ op.storage }}), each under its owner: the
 // signed-in user (another user's id gives 404).
+// When the database cannot be reached, the store throws `StorageUnavailable`: a 503 instead.
 {% endif %}
 {% if target.module == "cjs" %}
 'use strict';
@@ -60,7 +61,9 @@ async function {{ op.name.camel }}(ctx) {
   const now = new Date().toISOString();
   const item = { id: newId(), ...pick(body, FIELDS), createdAt: now, updatedAt: now };
   const items = await openCollection({{ op.resource.spec|js }}, ctx);
-  await items.put(ownerOf(user), item.id, item);
+  // A store that checks atomically never writes over an existing item: false (409) instead.
+  const stored = await items.put(ownerOf(user), item.id, item, { mustBeNew: true });
+  if (stored === false) return { status: 409, body: { error: 'conflict' } };
   const location = `{{ op.full_path }}/${item.id}`;
   return { status: 201, headers: { Location: location }, body: item };
 }
@@ -89,7 +92,9 @@ async function {{ op.name.camel }}(ctx) {
     createdAt: existing.createdAt,
     updatedAt: new Date().toISOString(),
   };
-  await items.put(ownerOf(user), item.id, item);
+  // Deleted meanwhile: a store that checks atomically says so (false) instead of recreating it.
+  const stored = await items.put(ownerOf(user), item.id, item, { mustExist: true });
+  if (stored === false) return { status: 404, body: { error: 'not_found' } };
   return { body: item };
 }
 {% elif op.storage != "none" and op.kind == "delete" %}
