@@ -3,8 +3,9 @@
 //! versions its package.json pins: the user's own `npm run format:check` and `npm run lint` are
 //! clean. Projects: every spec in `specs/` x every target that accepts it (`scaffold new --target T
 //! --spec S`; a refused combination is skipped, as in tests/golden.rs), each target's starter
-//! project (`scaffold new --target T`), and `tests/lint/wide.yaml` (values as wide as the spec
-//! allows, so that long lines are broken where Prettier breaks them).
+//! project (`scaffold new --target T`), `tests/lint/wide.yaml` (values as wide as the spec
+//! allows, so that long lines are broken where Prettier breaks them), and
+//! `tests/lint/storages-*.yaml` (several storages in one project, on the targets that accept them).
 //!
 //! In each project, with `<project>/node_modules` linked to the pinned install of
 //! `tests/lint/install-lint.sh` (and nothing else added): `prettier --check .` and `eslint --format
@@ -28,6 +29,10 @@ use scaffold::{generate, Input, Templates};
 
 const INSTALL: &str = "tests/lint/install-lint.sh";
 const WIDE_SPEC: &str = "tests/lint/wide.yaml";
+const STORAGE_SPECS: &[&str] = &[
+    "tests/lint/storages-node.yaml",
+    "tests/lint/storages-workers.yaml",
+];
 
 /// A project to generate and lint.
 struct Job {
@@ -120,6 +125,8 @@ fn jobs() -> Vec<Job> {
     specs.sort();
     assert!(!specs.is_empty(), "no specs in specs/");
     specs.push(root.join(WIDE_SPEC));
+    // Storage mixes (accepted only where every storage they name is).
+    specs.extend(STORAGE_SPECS.iter().map(|spec| root.join(spec)));
     let mut out = Vec::new();
     for target in targets.keys() {
         for spec in &specs {
