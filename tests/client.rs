@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use common::{manifest_dir, output_text};
 
 /// A test-only target that emits the client alone: aws-lambda's description (so it follows the
-/// fields `TargetDesc` requires) with every auth provider and one file rule.
+/// fields `TargetDesc` requires) with every auth provider, no default storage and one file rule.
 const CLIENT_TARGET: &str = "client-only";
 const CLIENT_PATH: &str = "client/api.js";
 /// Top-level tests in `tests/client/client.test.js` (none is generated from data).
@@ -36,6 +36,8 @@ fn render_client(spec: &str) -> String {
     .expect("target.yaml is YAML");
     desc["auth_providers"] =
         serde_yaml::from_str("[netlify-identity, jwt, api-gateway-jwt, none]").expect("YAML");
+    // No storage: the client does not depend on one (and a storage names the targets it accepts).
+    desc["default_storage"] = serde_yaml::Value::from("none");
     desc["files"] = serde_yaml::from_str(&format!(
         "[{{ path: {CLIENT_PATH}, template: _shared/client.js, class: owned }}]"
     ))
