@@ -211,6 +211,7 @@ pub fn model(input: &Input) -> Result<(model::Model, String, target::TargetDesc)
         target,
         desc,
     };
+    problems.extend(lower::target_check::language(&loaded, target, &targets));
     let model = lower::lower_for(&loaded, &cx);
     let model = match model {
         Ok(model) if problems.is_empty() => model,

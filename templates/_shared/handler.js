@@ -1,7 +1,10 @@
 {% import "_shared/macros.j2" as m %}
+{#- TypeScript (`api.language`): the same handler, typed by its operation's types (types.ts). -#}
+{% set t = ts.ops[op.name.camel] if api.language == "typescript" else none %}
+{% set crud = op.storage != "none" and op.kind != "custom" %}
 {{ m.handler("//", api, op, file) }}
 //
-// The dispatcher ({{ target.entry }}) calls this after routing, auth, and checking the JSON body, with:
+// The dispatcher ({{ target.typescript.entry if t else target.entry }}) calls this after routing, auth, and checking the JSON body, with:
 //   user       the signed-in user `{ id, email, roles, claims }` (`id` is the token's `sub`),
 //              or null on a public operation without a token
 //   params     path parameters{% for p in op.params %} `params.{{ p }}`{% endfor %}
@@ -30,6 +33,22 @@ const { {{ store.imports[op.kind]|join(", ") }} } = require('{{ target.shared_fr
 import { {{ store.imports[op.kind]|join(", ") }} } from '{{ target.shared_from_handlers }}/store.js';
 {% endif %}
 {% endif %}
+{% if t %}
+{% set names = ([t.item] if crud else []) + ([t.context] if crud else []) + [t.result] %}
+{% set line %}import type { {{ names|join(", ") }} } from '{{ target.shared_from_handlers }}/types.ts';{% endset %}
+{% if op.storage == "none" %}
+
+{% endif %}
+{% if line|length <= 120 %}
+{{ line }}
+{% else %}
+import type {
+{% for n in names %}
+  {{ n }},
+{% endfor %}
+} from '{{ target.shared_from_handlers }}/types.ts';
+{% endif %}
+{% endif %}
 {% if op.storage != "none" and op.kind == "list" %}
 
 const DEFAULT_LIMIT = 20;
@@ -37,7 +56,7 @@ const MAX_LIMIT = 100;
 // A cursor is the id of the last item of the previous page.
 const CURSOR = /^[A-Za-z0-9._~-]{1,128}$/;
 
-async function {{ op.name.camel }}(ctx) {
+async function {{ op.name.camel }}(ctx{% if t %}: {{ t.context }}{% endif %}){% if t %}: Promise<{{ t.result }}>{% endif %} {
   const { user, query } = ctx;
   const limit = query.limit === undefined ? DEFAULT_LIMIT : Number(query.limit);
   if (!/^[0-9]{1,3}$/.test(query.limit ?? String(DEFAULT_LIMIT)) || limit < 1 || limit > MAX_LIMIT) {
@@ -46,7 +65,7 @@ async function {{ op.name.camel }}(ctx) {
   if (query.cursor !== undefined && !CURSOR.test(query.cursor)) {
     return { status: 400, body: { error: 'invalid_cursor' } };
   }
-  const items = await openCollection({{ op.resource.spec|js }}, ctx);
+  const items = await openCollection{% if t %}<{{ t.item }}>{% endif %}({{ op.resource.spec|js }}, ctx);
   const { items: found, next } = await items.list(ownerOf(user), { limit, cursor: query.cursor });
   return { body: { items: found, next } };
 }
@@ -55,20 +74,20 @@ async function {{ op.name.camel }}(ctx) {
 // The fields an item stores; the dispatcher has refused any other (422).
 {{ op.fields|js_assign("const FIELDS") }};
 
-async function {{ op.name.camel }}(ctx) {
+async function {{ op.name.camel }}(ctx{% if t %}: {{ t.context }}{% endif %}){% if t %}: Promise<{{ t.result }}>{% endif %} {
   const { user, body } = ctx;
   const now = new Date().toISOString();
   const item = { id: newId(), ...pick(body, FIELDS), createdAt: now, updatedAt: now };
-  const items = await openCollection({{ op.resource.spec|js }}, ctx);
+  const items = await openCollection{% if t %}<{{ t.item }}>{% endif %}({{ op.resource.spec|js }}, ctx);
   await items.put(ownerOf(user), item.id, item);
   const location = `{{ op.full_path }}/${item.id}`;
   return { status: 201, headers: { Location: location }, body: item };
 }
 {% elif op.storage != "none" and op.kind == "read" %}
 
-async function {{ op.name.camel }}(ctx) {
+async function {{ op.name.camel }}(ctx{% if t %}: {{ t.context }}{% endif %}){% if t %}: Promise<{{ t.result }}>{% endif %} {
   const { user, params } = ctx;
-  const items = await openCollection({{ op.resource.spec|js }}, ctx);
+  const items = await openCollection{% if t %}<{{ t.item }}>{% endif %}({{ op.resource.spec|js }}, ctx);
   const item = await items.get(ownerOf(user), params.id);
   if (item === null) return { status: 404, body: { error: 'not_found' } };
   return { body: item };
@@ -78,9 +97,9 @@ async function {{ op.name.camel }}(ctx) {
 // The fields an item stores; an update replaces them all (absent ones are removed).
 {{ op.fields|js_assign("const FIELDS") }};
 
-async function {{ op.name.camel }}(ctx) {
+async function {{ op.name.camel }}(ctx{% if t %}: {{ t.context }}{% endif %}){% if t %}: Promise<{{ t.result }}>{% endif %} {
   const { user, params, body } = ctx;
-  const items = await openCollection({{ op.resource.spec|js }}, ctx);
+  const items = await openCollection{% if t %}<{{ t.item }}>{% endif %}({{ op.resource.spec|js }}, ctx);
   const existing = await items.get(ownerOf(user), params.id);
   if (existing === null) return { status: 404, body: { error: 'not_found' } };
   const item = {
@@ -94,9 +113,9 @@ async function {{ op.name.camel }}(ctx) {
 }
 {% elif op.storage != "none" and op.kind == "delete" %}
 
-async function {{ op.name.camel }}(ctx) {
+async function {{ op.name.camel }}(ctx{% if t %}: {{ t.context }}{% endif %}){% if t %}: Promise<{{ t.result }}>{% endif %} {
   const { user, params } = ctx;
-  const items = await openCollection({{ op.resource.spec|js }}, ctx);
+  const items = await openCollection{% if t %}<{{ t.item }}>{% endif %}({{ op.resource.spec|js }}, ctx);
   const removed = await items.remove(ownerOf(user), params.id);
   if (!removed) return { status: 404, body: { error: 'not_found' } };
   return undefined;
@@ -104,7 +123,10 @@ async function {{ op.name.camel }}(ctx) {
 {% else %}
 
 // Replace this with the operation's work; see above for what the dispatcher passes in.
-async function {{ op.name.camel }}() {
+{% if t %}
+// Its argument: `ctx: {{ t.context }}` (from types.ts, like the result's type).
+{% endif %}
+async function {{ op.name.camel }}(){% if t %}: Promise<{{ t.result }}>{% endif %} {
   return {
     status: 501,
     body: {

@@ -1,0 +1,276 @@
+//! What a TypeScript project (`language: typescript`) prints that is computed: each resource's
+//! item and input types, and each operation's context and result types, from the model. A field's
+//! TypeScript type is [`field_type`]'s: new field types extend that one function.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToPascalCase;
+use serde::Serialize;
+
+use crate::model::{Field, FieldType, Model, OpKind, Operation};
+use crate::render::js;
+
+/// A field's TypeScript type, from its model type.
+pub(crate) fn field_type(field: &Field) -> String {
+    match field.ty {
+        FieldType::Array => {
+            let items = field.items.map_or("unknown", scalar);
+            format!("{items}[]")
+        }
+        other => scalar(other).to_string(),
+    }
+}
+
+/// A JSON scalar's TypeScript type.
+fn scalar(ty: FieldType) -> &'static str {
+    match ty {
+        FieldType::String => "string",
+        FieldType::Integer | FieldType::Number => "number",
+        FieldType::Boolean => "boolean",
+        FieldType::Array => "unknown[]",
+    }
+}
+
+/// The TypeScript view: `resources` in model order, `ops` by operation name (camel case).
+#[derive(Debug, Serialize)]
+pub(crate) struct TypeScript {
+    resources: Vec<ResourceTypes>,
+    ops: BTreeMap<String, OpTypes>,
+    /// The types of types.ts the client's signatures name, sorted.
+    client_types: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct ResourceTypes {
+    /// The resource as the spec names it (`movies`).
+    spec: String,
+    /// The item's type (`Movie`) and what create and update take (`MovieInput`).
+    item: String,
+    input: String,
+    fields: Vec<FieldTypes>,
+}
+
+#[derive(Debug, Serialize)]
+struct FieldTypes {
+    /// The property as TypeScript writes it: `title`, `title?`.
+    prop: String,
+    ts: String,
+}
+
+#[derive(Debug, Serialize)]
+struct OpTypes {
+    /// `MoviesCreateContext`: the handler's argument.
+    context: String,
+    /// `MoviesCreateResult`: what the handler's promise resolves to.
+    result: String,
+    /// The handler's function type, `MoviesCreate`.
+    handler: String,
+    /// The parameters' object type: `{ id: string }`, or `Record<string, never>`.
+    params: String,
+    /// The body's type: the resource's input on create and update, `null` without a body.
+    body: String,
+    /// The user: `User`, or `User | null` on a public operation.
+    user: String,
+    /// The success body's type: the item, a page of items, `undefined` on delete, else `unknown`.
+    reply: String,
+    /// The item's type, for CRUD operations on a resource.
+    item: Option<String>,
+}
+
+/// A resource's item type: its name singular, in Pascal case (`movies` -> `Movie`), unless that
+/// clashes with another resource's or a type of `types.ts`; then its name as it is (`Movies`).
+fn item_names(model: &Model) -> Vec<String> {
+    const TAKEN: &[&str] = &[
+        "User",
+        "Reply",
+        "ErrorBody",
+        "Page",
+        "Env",
+        "Platform",
+        "Context",
+        "Params",
+        "Query",
+    ];
+    let singular: Vec<String> = model
+        .resources
+        .iter()
+        .map(|r| singular(&r.name.spec).to_pascal_case())
+        .collect();
+    // Type names the operations take: `Search`, `SearchContext`, `SearchResult`.
+    let op_types: BTreeSet<String> = model
+        .operations
+        .iter()
+        .flat_map(|op| {
+            let p = &op.name.pascal;
+            [p.clone(), format!("{p}Context"), format!("{p}Result")]
+        })
+        .collect();
+    let free = |s: &str| {
+        !s.is_empty()
+            && !TAKEN.contains(&s)
+            && !op_types.contains(s)
+            && !op_types.contains(&format!("{s}Input"))
+            && singular.iter().filter(|o| *o == s).count() == 1
+    };
+    model
+        .resources
+        .iter()
+        .zip(&singular)
+        .map(|(r, s)| {
+            if free(s) {
+                s.clone()
+            } else {
+                r.name.pascal.clone()
+            }
+        })
+        .collect()
+}
+
+/// English singular of a plural noun, for type names: `movies` -> `movie`, `categories` ->
+/// `category`, `boxes` -> `box`, `status` stays.
+fn singular(name: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    let cut = |n: usize| name[..name.len() - n].to_string();
+    // Plurals of nouns ending in `ie`, and nouns the same in both numbers.
+    const IE: &[&str] = &[
+        "movies", "cookies", "zombies", "rookies", "pies", "ties", "lies", "calories", "selfies",
+        "hoodies",
+    ];
+    const SAME: &[&str] = &["series", "species", "news", "data", "status", "analysis"];
+    let last = lower.rsplit('_').next().unwrap_or(&lower);
+    if SAME.contains(&last) {
+        name.to_string()
+    } else if IE.contains(&last) {
+        cut(1)
+    } else if lower.ends_with("ies") && name.len() > 3 {
+        format!("{}y", cut(3))
+    } else if ["sses", "xes", "ches", "shes", "zzes"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+    {
+        cut(2)
+    } else if lower.ends_with('s')
+        && !lower.ends_with("ss")
+        && !lower.ends_with("us")
+        && name.len() > 1
+    {
+        cut(1)
+    } else {
+        name.to_string()
+    }
+}
+
+pub(crate) fn view(model: &Model) -> TypeScript {
+    let names = item_names(model);
+    let resources: Vec<ResourceTypes> = model
+        .resources
+        .iter()
+        .zip(&names)
+        .map(|(r, item)| ResourceTypes {
+            spec: r.name.spec.clone(),
+            item: item.clone(),
+            input: format!("{item}Input"),
+            fields: r
+                .fields
+                .iter()
+                .map(|f| FieldTypes {
+                    prop: format!("{}{}", js::key(&f.name), if f.required { "" } else { "?" }),
+                    ts: field_type(f),
+                })
+                .collect(),
+        })
+        .collect();
+    let item_of: BTreeMap<&str, &ResourceTypes> =
+        resources.iter().map(|r| (r.spec.as_str(), r)).collect();
+    let ops: BTreeMap<String, OpTypes> = model
+        .operations
+        .iter()
+        .map(|op| (op.name.camel.clone(), op_types(op, &item_of)))
+        .collect();
+    let named: BTreeSet<&str> = resources
+        .iter()
+        .flat_map(|r| [r.item.as_str(), r.input.as_str()])
+        .chain(["Page"])
+        .collect();
+    let client_types: BTreeSet<String> = model
+        .operations
+        .iter()
+        .filter_map(|op| ops.get(&op.name.camel).map(|t| (op, t)))
+        .flat_map(|(op, t)| {
+            let body = op.takes_body.then_some(t.body.as_str());
+            body.into_iter()
+                .chain(t.reply.split(['<', '>']))
+                .filter(|n| named.contains(n))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    TypeScript {
+        resources,
+        ops,
+        client_types: client_types.into_iter().collect(),
+    }
+}
+
+fn op_types(op: &Operation, item_of: &BTreeMap<&str, &ResourceTypes>) -> OpTypes {
+    let pascal = &op.name.pascal;
+    let resource = op
+        .resource
+        .as_ref()
+        .and_then(|r| item_of.get(r.spec.as_str()));
+    let item = resource.map(|r| r.item.clone());
+    let params = if op.params.is_empty() {
+        "Record<string, never>".to_string()
+    } else {
+        let props: Vec<String> = op
+            .params
+            .iter()
+            .map(|p| format!("{}: string", js::key(p)))
+            .collect();
+        format!("{{ {} }}", props.join("; "))
+    };
+    let body = match (op.kind, resource) {
+        (OpKind::Create | OpKind::Update, Some(r)) => r.input.clone(),
+        _ if op.takes_body => "unknown".to_string(),
+        _ => "null".to_string(),
+    };
+    let reply = match (op.kind, &item) {
+        (OpKind::List, Some(i)) => format!("Page<{i}>"),
+        (OpKind::Create | OpKind::Read | OpKind::Update, Some(i)) => i.clone(),
+        (OpKind::Delete, Some(_)) => "undefined".to_string(),
+        _ => "unknown".to_string(),
+    };
+    OpTypes {
+        context: format!("{pascal}Context"),
+        result: format!("{pascal}Result"),
+        handler: pascal.clone(),
+        params,
+        body,
+        user: if op.public { "User | null" } else { "User" }.to_string(),
+        reply,
+        item,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::singular;
+
+    #[test]
+    fn singulars() {
+        for (plural, one) in [
+            ("movies", "movie"),
+            ("categories", "category"),
+            ("boxes", "box"),
+            ("status", "status"),
+            ("address", "address"),
+            ("notes", "note"),
+            ("news_items", "news_item"),
+            ("data", "data"),
+            ("series", "series"),
+            ("new_movies", "new_movie"),
+        ] {
+            assert_eq!(singular(plural), one, "{plural}");
+        }
+    }
+}

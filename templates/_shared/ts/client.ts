@@ -1,0 +1,61 @@
+{% import "_shared/macros.j2" as m %}
+{{ m.owned("//", api) }}
+//
+// A typed client for the {{ api.name.spec }} API: runtime.js (the same client as JavaScript projects
+// get: no dependencies, browsers and Node.js) with each operation typed from {{ api.spec_file }}. See
+// runtime.js for errors, auth and options.
+//
+//   import { createClient, ValidationError } from './client/api.ts';
+//   const api = createClient({ baseUrl: '' });
+{% for op in api.operations %}
+{% set t = ts.ops[op.name.camel] %}
+{% if loop.first %}
+//   const result = await api.{{ op.name.camel }}({% for p in op.params %}{{ p }}, {% endfor %}{% if op.takes_body %}{ ... }{% endif %});
+{% endif %}
+{% endfor %}
+
+import { createClient as createUntyped } from './runtime.js';
+import type { CallOptions, ClientConfig } from './runtime.js';
+{% set names = ts.client_types %}
+{% set line %}import type { {{ names|join(", ") }} } from '../{{ paths["_shared/ts/types.ts"] }}';{% endset %}
+{% if names and line|length <= 120 %}
+{{ line }}
+{% elif names %}
+import type {
+{% for n in names %}
+  {{ n }},
+{% endfor %}
+} from '../{{ paths["_shared/ts/types.ts"] }}';
+{% endif %}
+
+export {
+  ApiError,
+  BadRequestError,
+  ConflictError,
+  ForbiddenError,
+  MethodNotAllowedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  ServerError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+{% if api.auth.provider == "netlify-identity" %}
+  netlifyIdentityToken,
+{% endif %}
+} from './runtime.js';
+export type { CallOptions, ClientConfig, Problem } from './runtime.js';
+
+/** The API's operations: path parameters first, then the body (if any), then `options`. */
+export interface Api {
+{% for op in api.operations %}
+{% set t = ts.ops[op.name.camel] %}
+  /** `{{ op.method }} {{ op.full_path }}`: {{ op.summary }}. */
+  {{ op.name.camel }}({% for p in op.params %}{{ p }}: string | number, {% endfor %}{% if op.takes_body %}body: {{ t.body }}, {% endif %}options?: CallOptions): Promise<{{ t.reply }}>;
+{% endfor %}
+}
+
+/** The client: `config` as runtime.js's `createClient` takes it. */
+export function createClient(config: ClientConfig = {}): Api {
+  return createUntyped(config) as unknown as Api;
+}
