@@ -135,6 +135,8 @@ pub struct Generated {
     pub target: String,
     /// The target's description (files, next steps).
     pub desc: target::TargetDesc,
+    /// The language of the generated code.
+    pub language: model::Language,
     pub tree: Tree,
 }
 
@@ -161,7 +163,12 @@ pub fn generate(input: &Input) -> Result<Generated, Error> {
         target::Class::Scaffolded,
         attributes,
     )?;
-    Ok(Generated { target, desc, tree })
+    Ok(Generated {
+        target,
+        desc,
+        language: model.language,
+        tree,
+    })
 }
 
 /// Spec bytes in, the API's model out, for no target: what `review` and `openapi` read. Every
