@@ -65,7 +65,7 @@ struct OpTypes {
     result: String,
     /// The handler's function type, `MoviesCreate`.
     handler: String,
-    /// The parameters' object type: `{ id: string }`, or `Record<string, never>`.
+    /// The parameters' object type: `{ id: string }`, or `Record<never, never>` (none).
     params: String,
     /// The body's type: the resource's input on create and update, `null` without a body.
     body: String,
@@ -220,7 +220,7 @@ fn op_types(op: &Operation, item_of: &BTreeMap<&str, &ResourceTypes>) -> OpTypes
         .and_then(|r| item_of.get(r.spec.as_str()));
     let item = resource.map(|r| r.item.clone());
     let params = if op.params.is_empty() {
-        "Record<string, never>".to_string()
+        "Record<never, never>".to_string()
     } else {
         let props: Vec<String> = op
             .params

@@ -54,6 +54,7 @@ export default [
 {% if api.language == "typescript" %}
   // TypeScript: typescript-eslint's recommended rules for the .ts sources.
   ...tseslint.configs.recommended,
+  { languageOptions: { parserOptions: { tsconfigRootDir: import.meta.dirname } } },
 {% endif %}
 {% if target.module == "cjs" %}
   // package.json has no "type": .js files are CommonJS modules, but for client/ (the browser's).

