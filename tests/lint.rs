@@ -4,7 +4,8 @@
 //! clean. Projects: every spec in `specs/` x every target that accepts it (`scaffold new --target T
 //! --spec S`; a refused combination is skipped, as in tests/golden.rs), each target's starter
 //! project (`scaffold new --target T`), and `tests/lint/wide.yaml` (values as wide as the spec
-//! allows, so that long lines are broken where Prettier breaks them).
+//! allows, so that long lines are broken where Prettier breaks them). TypeScript projects
+//! (`language: typescript`) are tests/typescript.rs's, with typescript-eslint.
 //!
 //! In each project, with `<project>/node_modules` linked to the pinned install of
 //! `tests/lint/install-lint.sh` (and nothing else added): `prettier --check .` and `eslint --format
@@ -131,6 +132,8 @@ fn jobs() -> Vec<Job> {
                 templates: &templates,
             };
             match generate(&input) {
+                // TypeScript projects: tests/typescript.rs lints them, with typescript-eslint.
+                Ok(g) if g.language.as_str() == "typescript" => continue,
                 Ok(_) => {}
                 // A spec that makes no sense on a target (tests/golden.rs snapshots the refusal).
                 Err(scaffold::Error::Spec(_)) => continue,

@@ -1,5 +1,6 @@
-//! TypeScript projects (`language: typescript`): every example spec in `specs/` (those without a
-//! `language` key get `language: typescript`) x every target that offers TypeScript (`languages:`
+//! TypeScript projects (`language: typescript`): every example spec in `specs/` and
+//! `tests/lint/wide.yaml` (values as wide as the spec allows; those without a `language` key get
+//! `language: typescript`) x every target that offers TypeScript (`languages:`
 //! in its target.yaml), each project as `scaffold new` writes it:
 //! - `tsc --noEmit` (pinned typescript, the compiler options of the projects' tsconfig.json, the
 //!   same in every project: `strict`) exits 0, and its `--listFiles` names every `.ts` file of
@@ -284,6 +285,8 @@ fn every_spec_on_every_typescript_target_type_checks_lints_and_passes_its_smoke_
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
     specs.sort();
+    // Values as wide as the spec allows: long lines broken where Prettier breaks them.
+    specs.push(manifest_dir().join("tests/lint/wide.yaml"));
     for spec in &specs {
         let text = in_typescript(&std::fs::read_to_string(spec).unwrap());
         let stem = spec.file_stem().unwrap().to_string_lossy().into_owned();
