@@ -121,6 +121,18 @@ impl Templates {
         env.add_filter("js_call", js_call);
         env.add_filter("js_object", js_object);
         env.add_filter("json", json_literal);
+        env.add_filter("ts_import", |names: Vec<String>, from: String| {
+            ts::import_type(&names, &from)
+        });
+        env.add_filter(
+            "ts_call",
+            |args: Vec<String>, head: String, tail: String, indent: usize| {
+                ts::call(&head, &args, &tail, indent)
+            },
+        );
+        env.add_filter("ts_alias", |value: String, name: String| {
+            ts::alias(&name, &value)
+        });
         env.set_loader(move |name| Ok(files.get(name).cloned()));
         env
     }

@@ -75,6 +75,8 @@ struct OpTypes {
     reply: String,
     /// The item's type, for CRUD operations on a resource.
     item: Option<String>,
+    /// The client method's parameters: path parameters, the body (if any), `options`.
+    client_args: Vec<String>,
 }
 
 /// A resource's item type: its name singular, in Pascal case (`movies` -> `Movie`), unless that
@@ -245,8 +247,15 @@ fn op_types(op: &Operation, item_of: &BTreeMap<&str, &ResourceTypes>) -> OpTypes
         result: format!("{pascal}Result"),
         handler: pascal.clone(),
         params,
-        body,
+        body: body.clone(),
         user: if op.public { "User | null" } else { "User" }.to_string(),
+        client_args: op
+            .params
+            .iter()
+            .map(|p| format!("{p}: string | number"))
+            .chain(op.takes_body.then(|| format!("body: {body}")))
+            .chain(["options?: CallOptions".to_string()])
+            .collect(),
         reply,
         item,
     }
@@ -254,7 +263,28 @@ fn op_types(op: &Operation, item_of: &BTreeMap<&str, &ResourceTypes>) -> OpTypes
 
 #[cfg(test)]
 mod tests {
-    use super::singular;
+    use super::{alias, call, import_type, singular};
+
+    #[test]
+    fn lines_break_past_the_print_width_as_prettier_breaks_them() {
+        let long = "L".repeat(120);
+        assert_eq!(call("f", &["a: A".to_string()], ";", 2), "f(a: A);");
+        assert_eq!(
+            call("f", &[format!("a: {long}"), "b".to_string()], ": R {", 0),
+            format!("f(\n  a: {long},\n  b,\n): R {{")
+        );
+        assert_eq!(call(&long, &[], &long, 0), format!("{long}(){long}"));
+        assert_eq!(alias("T", "U"), "export type T = U;");
+        assert_eq!(alias("T", &long), format!("export type T =\n  {long};"));
+        assert_eq!(
+            import_type(&["A".to_string()], "./t.ts"),
+            "import type { A } from './t.ts';"
+        );
+        assert_eq!(
+            import_type(&[long.clone(), "B".to_string()], "./t.ts"),
+            format!("import type {{\n  {long},\n  B,\n}} from './t.ts';")
+        );
+    }
 
     #[test]
     fn singulars() {
@@ -272,5 +302,44 @@ mod tests {
         ] {
             assert_eq!(singular(plural), one, "{plural}");
         }
+    }
+}
+
+/// Whether `text` (one line starting at column `indent`) fits Prettier's print width.
+fn fits(indent: usize, text: &str) -> bool {
+    indent + text.chars().count() <= js::WIDTH
+}
+
+/// `import type { A, B } from 'from';`, one name a line when wider than the print width.
+pub(crate) fn import_type(names: &[String], from: &str) -> String {
+    let line = format!("import type {{ {} }} from '{from}';", names.join(", "));
+    if fits(0, &line) {
+        return line;
+    }
+    let list: String = names.iter().map(|n| format!("  {n},\n")).collect();
+    format!("import type {{\n{list}}} from '{from}';")
+}
+
+/// `head(a, b)tail` starting at column `indent`, or, when wider than the print width, one
+/// argument a line: a function's signature (`tail` its return type), a call (`tail` `;`). Without
+/// arguments, the one line.
+pub(crate) fn call(head: &str, args: &[String], tail: &str, indent: usize) -> String {
+    let line = format!("{head}({}){tail}", args.join(", "));
+    // Prettier leaves `()` whole, however long the line.
+    if args.is_empty() || fits(indent, &line) {
+        return line;
+    }
+    let pad = " ".repeat(indent + 2);
+    let list: String = args.iter().map(|a| format!("{pad}{a},\n")).collect();
+    format!("{head}(\n{list}{}){tail}", " ".repeat(indent))
+}
+
+/// `export type name = value;`, the value on its own line when wider than the print width.
+pub(crate) fn alias(name: &str, value: &str) -> String {
+    let line = format!("export type {name} = {value};");
+    if fits(0, &line) {
+        line
+    } else {
+        format!("export type {name} =\n  {value};")
     }
 }

@@ -35,19 +35,10 @@ import { {{ store.imports[op.kind]|join(", ") }} } from '{{ target.shared_from_h
 {% endif %}
 {% if t %}
 {% set names = ([t.item] if crud else []) + ([t.context] if crud else []) + [t.result] %}
-{% set line %}import type { {{ names|join(", ") }} } from '{{ target.shared_from_handlers }}/types.ts';{% endset %}
 {% if op.storage == "none" %}
 
 {% endif %}
-{% if line|length <= 120 %}
-{{ line }}
-{% else %}
-import type {
-{% for n in names %}
-  {{ n }},
-{% endfor %}
-} from '{{ target.shared_from_handlers }}/types.ts';
-{% endif %}
+{{ names|ts_import(target.shared_from_handlers ~ "/types.ts") }}
 {% endif %}
 {% if op.storage != "none" and op.kind == "list" %}
 
@@ -56,7 +47,11 @@ const MAX_LIMIT = 100;
 // A cursor is the id of the last item of the previous page.
 const CURSOR = /^[A-Za-z0-9._~-]{1,128}$/;
 
-async function {{ op.name.camel }}(ctx{% if t %}: {{ t.context }}{% endif %}){% if t %}: Promise<{{ t.result }}>{% endif %} {
+{% if t %}
+{{ ["ctx: " ~ t.context]|ts_call("async function " ~ op.name.camel, ": Promise<" ~ t.result ~ "> {", 0) }}
+{% else %}
+async function {{ op.name.camel }}(ctx) {
+{% endif %}
   const { user, query } = ctx;
   const limit = query.limit === undefined ? DEFAULT_LIMIT : Number(query.limit);
   if (!/^[0-9]{1,3}$/.test(query.limit ?? String(DEFAULT_LIMIT)) || limit < 1 || limit > MAX_LIMIT) {
@@ -65,7 +60,11 @@ async function {{ op.name.camel }}(ctx{% if t %}: {{ t.context }}{% endif %}){% 
   if (query.cursor !== undefined && !CURSOR.test(query.cursor)) {
     return { status: 400, body: { error: 'invalid_cursor' } };
   }
-  const items = await openCollection{% if t %}<{{ t.item }}>{% endif %}({{ op.resource.spec|js }}, ctx);
+{% if t %}
+  {{ [op.resource.spec|js, "ctx"]|ts_call("const items = await openCollection<" ~ t.item ~ ">", ";", 2) }}
+{% else %}
+  const items = await openCollection({{ op.resource.spec|js }}, ctx);
+{% endif %}
   const { items: found, next } = await items.list(ownerOf(user), { limit, cursor: query.cursor });
   return { body: { items: found, next } };
 }
@@ -74,20 +73,36 @@ async function {{ op.name.camel }}(ctx{% if t %}: {{ t.context }}{% endif %}){% 
 // The fields an item stores; the dispatcher has refused any other (422).
 {{ op.fields|js_assign("const FIELDS") }};
 
-async function {{ op.name.camel }}(ctx{% if t %}: {{ t.context }}{% endif %}){% if t %}: Promise<{{ t.result }}>{% endif %} {
+{% if t %}
+{{ ["ctx: " ~ t.context]|ts_call("async function " ~ op.name.camel, ": Promise<" ~ t.result ~ "> {", 0) }}
+{% else %}
+async function {{ op.name.camel }}(ctx) {
+{% endif %}
   const { user, body } = ctx;
   const now = new Date().toISOString();
   const item = { id: newId(), ...pick(body, FIELDS), createdAt: now, updatedAt: now };
-  const items = await openCollection{% if t %}<{{ t.item }}>{% endif %}({{ op.resource.spec|js }}, ctx);
+{% if t %}
+  {{ [op.resource.spec|js, "ctx"]|ts_call("const items = await openCollection<" ~ t.item ~ ">", ";", 2) }}
+{% else %}
+  const items = await openCollection({{ op.resource.spec|js }}, ctx);
+{% endif %}
   await items.put(ownerOf(user), item.id, item);
   const location = `{{ op.full_path }}/${item.id}`;
   return { status: 201, headers: { Location: location }, body: item };
 }
 {% elif op.storage != "none" and op.kind == "read" %}
 
-async function {{ op.name.camel }}(ctx{% if t %}: {{ t.context }}{% endif %}){% if t %}: Promise<{{ t.result }}>{% endif %} {
+{% if t %}
+{{ ["ctx: " ~ t.context]|ts_call("async function " ~ op.name.camel, ": Promise<" ~ t.result ~ "> {", 0) }}
+{% else %}
+async function {{ op.name.camel }}(ctx) {
+{% endif %}
   const { user, params } = ctx;
-  const items = await openCollection{% if t %}<{{ t.item }}>{% endif %}({{ op.resource.spec|js }}, ctx);
+{% if t %}
+  {{ [op.resource.spec|js, "ctx"]|ts_call("const items = await openCollection<" ~ t.item ~ ">", ";", 2) }}
+{% else %}
+  const items = await openCollection({{ op.resource.spec|js }}, ctx);
+{% endif %}
   const item = await items.get(ownerOf(user), params.id);
   if (item === null) return { status: 404, body: { error: 'not_found' } };
   return { body: item };
@@ -97,9 +112,17 @@ async function {{ op.name.camel }}(ctx{% if t %}: {{ t.context }}{% endif %}){% 
 // The fields an item stores; an update replaces them all (absent ones are removed).
 {{ op.fields|js_assign("const FIELDS") }};
 
-async function {{ op.name.camel }}(ctx{% if t %}: {{ t.context }}{% endif %}){% if t %}: Promise<{{ t.result }}>{% endif %} {
+{% if t %}
+{{ ["ctx: " ~ t.context]|ts_call("async function " ~ op.name.camel, ": Promise<" ~ t.result ~ "> {", 0) }}
+{% else %}
+async function {{ op.name.camel }}(ctx) {
+{% endif %}
   const { user, params, body } = ctx;
-  const items = await openCollection{% if t %}<{{ t.item }}>{% endif %}({{ op.resource.spec|js }}, ctx);
+{% if t %}
+  {{ [op.resource.spec|js, "ctx"]|ts_call("const items = await openCollection<" ~ t.item ~ ">", ";", 2) }}
+{% else %}
+  const items = await openCollection({{ op.resource.spec|js }}, ctx);
+{% endif %}
   const existing = await items.get(ownerOf(user), params.id);
   if (existing === null) return { status: 404, body: { error: 'not_found' } };
   const item = {
@@ -113,9 +136,17 @@ async function {{ op.name.camel }}(ctx{% if t %}: {{ t.context }}{% endif %}){% 
 }
 {% elif op.storage != "none" and op.kind == "delete" %}
 
-async function {{ op.name.camel }}(ctx{% if t %}: {{ t.context }}{% endif %}){% if t %}: Promise<{{ t.result }}>{% endif %} {
+{% if t %}
+{{ ["ctx: " ~ t.context]|ts_call("async function " ~ op.name.camel, ": Promise<" ~ t.result ~ "> {", 0) }}
+{% else %}
+async function {{ op.name.camel }}(ctx) {
+{% endif %}
   const { user, params } = ctx;
-  const items = await openCollection{% if t %}<{{ t.item }}>{% endif %}({{ op.resource.spec|js }}, ctx);
+{% if t %}
+  {{ [op.resource.spec|js, "ctx"]|ts_call("const items = await openCollection<" ~ t.item ~ ">", ";", 2) }}
+{% else %}
+  const items = await openCollection({{ op.resource.spec|js }}, ctx);
+{% endif %}
   const removed = await items.remove(ownerOf(user), params.id);
   if (!removed) return { status: 404, body: { error: 'not_found' } };
   return undefined;
@@ -126,7 +157,11 @@ async function {{ op.name.camel }}(ctx{% if t %}: {{ t.context }}{% endif %}){% 
 {% if t %}
 // Its argument: `ctx: {{ t.context }}` (from types.ts, like the result's type).
 {% endif %}
-async function {{ op.name.camel }}(){% if t %}: Promise<{{ t.result }}>{% endif %} {
+{% if t %}
+{{ []|ts_call("async function " ~ op.name.camel, ": Promise<" ~ t.result ~ "> {", 0) }}
+{% else %}
+async function {{ op.name.camel }}() {
+{% endif %}
   return {
     status: 501,
     body: {

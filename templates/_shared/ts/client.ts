@@ -17,15 +17,8 @@
 import { createClient as createUntyped } from './runtime.js';
 import type { CallOptions, ClientConfig } from './runtime.js';
 {% set names = ts.client_types %}
-{% set line %}import type { {{ names|join(", ") }} } from '../{{ paths["_shared/ts/types.ts"] }}';{% endset %}
-{% if names and line|length <= 120 %}
-{{ line }}
-{% elif names %}
-import type {
-{% for n in names %}
-  {{ n }},
-{% endfor %}
-} from '../{{ paths["_shared/ts/types.ts"] }}';
+{% if names %}
+{{ names|ts_import("../" ~ paths["_shared/ts/types.ts"]) }}
 {% endif %}
 
 export {
@@ -51,7 +44,7 @@ export interface Api {
 {% for op in api.operations %}
 {% set t = ts.ops[op.name.camel] %}
   /** `{{ op.method }} {{ op.full_path }}`: {{ op.summary }}. */
-  {{ op.name.camel }}({% for p in op.params %}{{ p }}: string | number, {% endfor %}{% if op.takes_body %}body: {{ t.body }}, {% endif %}options?: CallOptions): Promise<{{ t.reply }}>;
+  {{ t.client_args|ts_call(op.name.camel, ": Promise<" ~ t.reply ~ ">;", 2) }}
 {% endfor %}
 }
 

@@ -89,5 +89,5 @@ export interface {{ t.context }} extends Context {
   params: {{ t.params }};
   body: {{ t.body }};
 }
-export type {{ t.result }} = Reply<{{ t.reply }}> | undefined;
+{{ ("Reply<" ~ t.reply ~ "> | undefined")|ts_alias(t.result) }}
 {% endfor %}
