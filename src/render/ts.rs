@@ -261,6 +261,45 @@ fn op_types(op: &Operation, item_of: &BTreeMap<&str, &ResourceTypes>) -> OpTypes
     }
 }
 
+/// Whether `text` (one line starting at column `indent`) fits Prettier's print width.
+fn fits(indent: usize, text: &str) -> bool {
+    indent + text.chars().count() <= js::WIDTH
+}
+
+/// `import type { A, B } from 'from';`, one name a line when wider than the print width.
+pub(crate) fn import_type(names: &[String], from: &str) -> String {
+    let line = format!("import type {{ {} }} from '{from}';", names.join(", "));
+    if fits(0, &line) {
+        return line;
+    }
+    let list: String = names.iter().map(|n| format!("  {n},\n")).collect();
+    format!("import type {{\n{list}}} from '{from}';")
+}
+
+/// `head(a, b)tail` starting at column `indent`, or, when wider than the print width, one
+/// argument a line: a function's signature (`tail` its return type), a call (`tail` `;`). Without
+/// arguments, the one line.
+pub(crate) fn call(head: &str, args: &[String], tail: &str, indent: usize) -> String {
+    let line = format!("{head}({}){tail}", args.join(", "));
+    // Prettier leaves `()` whole, however long the line.
+    if args.is_empty() || fits(indent, &line) {
+        return line;
+    }
+    let pad = " ".repeat(indent + 2);
+    let list: String = args.iter().map(|a| format!("{pad}{a},\n")).collect();
+    format!("{head}(\n{list}{}){tail}", " ".repeat(indent))
+}
+
+/// `export type name = value;`, the value on its own line when wider than the print width.
+pub(crate) fn alias(name: &str, value: &str) -> String {
+    let line = format!("export type {name} = {value};");
+    if fits(0, &line) {
+        line
+    } else {
+        format!("export type {name} =\n  {value};")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{alias, call, import_type, singular};
@@ -302,44 +341,5 @@ mod tests {
         ] {
             assert_eq!(singular(plural), one, "{plural}");
         }
-    }
-}
-
-/// Whether `text` (one line starting at column `indent`) fits Prettier's print width.
-fn fits(indent: usize, text: &str) -> bool {
-    indent + text.chars().count() <= js::WIDTH
-}
-
-/// `import type { A, B } from 'from';`, one name a line when wider than the print width.
-pub(crate) fn import_type(names: &[String], from: &str) -> String {
-    let line = format!("import type {{ {} }} from '{from}';", names.join(", "));
-    if fits(0, &line) {
-        return line;
-    }
-    let list: String = names.iter().map(|n| format!("  {n},\n")).collect();
-    format!("import type {{\n{list}}} from '{from}';")
-}
-
-/// `head(a, b)tail` starting at column `indent`, or, when wider than the print width, one
-/// argument a line: a function's signature (`tail` its return type), a call (`tail` `;`). Without
-/// arguments, the one line.
-pub(crate) fn call(head: &str, args: &[String], tail: &str, indent: usize) -> String {
-    let line = format!("{head}({}){tail}", args.join(", "));
-    // Prettier leaves `()` whole, however long the line.
-    if args.is_empty() || fits(indent, &line) {
-        return line;
-    }
-    let pad = " ".repeat(indent + 2);
-    let list: String = args.iter().map(|a| format!("{pad}{a},\n")).collect();
-    format!("{head}(\n{list}{}){tail}", " ".repeat(indent))
-}
-
-/// `export type name = value;`, the value on its own line when wider than the print width.
-pub(crate) fn alias(name: &str, value: &str) -> String {
-    let line = format!("export type {name} = {value};");
-    if fits(0, &line) {
-        line
-    } else {
-        format!("export type {name} =\n  {value};")
     }
 }
