@@ -12,7 +12,12 @@ export interface Collection<T> {
    * atomically only replaces an existing item and returns false when there is none; with
    * `mustBeNew` (a create) it only writes where no item is, else returns false.
    */
-  put(owner: string, id: string, item: T, options?: { mustExist?: boolean; mustBeNew?: boolean }): Promise<boolean | void>;
+  put(
+    owner: string,
+    id: string,
+    item: T,
+    options?: { mustExist?: boolean; mustBeNew?: boolean },
+  ): Promise<boolean | void>;
   /** True if there was an item. */
   remove(owner: string, id: string): Promise<boolean>;
 }
