@@ -138,6 +138,8 @@ pub struct Generated {
     pub target: String,
     /// The target's description (files, next steps).
     pub desc: target::TargetDesc,
+    /// The language of the generated code.
+    pub language: model::Language,
     pub tree: Tree,
 }
 
@@ -165,7 +167,12 @@ pub fn generate(input: &Input) -> Result<Generated, Error> {
         target::Class::Scaffolded,
         attributes,
     )?;
-    Ok(Generated { target, desc, tree })
+    Ok(Generated {
+        target,
+        desc,
+        language: model.language,
+        tree,
+    })
 }
 
 /// Spec bytes in, the API's model out, for no target: what `review` and `openapi` read. Every
@@ -222,6 +229,7 @@ pub fn model(input: &Input) -> Result<(model::Model, String, target::TargetDesc)
         desc,
         storages: &storages,
     };
+    problems.extend(lower::target_check::language(&loaded, target, &targets));
     let model = lower::lower_for(&loaded, &cx);
     let model = match model {
         Ok(model) if problems.is_empty() => model,

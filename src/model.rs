@@ -28,7 +28,7 @@ macro_rules! serialize_as_str {
         }
     )*};
 }
-serialize_as_str!(Method, OpKind, FieldType, Format);
+serialize_as_str!(Method, OpKind, FieldType, Format, Language);
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Model {
@@ -39,6 +39,8 @@ pub struct Model {
     pub description: String,
     /// The API's license, an SPDX license expression ([`DEFAULT_LICENSE`] unless the spec says).
     pub license: String,
+    /// The language of the generated code.
+    pub language: Language,
     /// The public mount of the API, e.g. `/api`.
     pub base_path: String,
     /// `base_path` without its leading slash, e.g. `api` (a route prefix setting).
@@ -396,6 +398,35 @@ impl FieldType {
         FieldType::ALL.into_iter().find(|t| t.as_str() == name)
     }
 }
+
+/// The language of the generated code (`language:` in the spec); templates see its `as_str` name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    JavaScript,
+    TypeScript,
+}
+
+impl Language {
+    /// Every language, the default first.
+    pub const ALL: [Language; 2] = [Language::JavaScript, Language::TypeScript];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Language::JavaScript => "javascript",
+            Language::TypeScript => "typescript",
+        }
+    }
+
+    /// A language named exactly as the spec writes it.
+    pub fn parse(name: &str) -> Option<Language> {
+        Language::ALL.into_iter().find(|l| l.as_str() == name)
+    }
+}
+
+/// [`Language::ALL`]'s names: every `language` of a spec.
+pub(crate) const LANGUAGES: &[&str] = &names!(Language);
 
 /// [`FieldType::ALL`]'s names: every `type` of a field.
 pub(crate) const FIELD_TYPES: &[&str] = &names!(FieldType);

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use minijinja::context;
 
 use crate::lock::{sha256, Lock, LOCK_FILE};
+use crate::model::Language;
 use crate::plan::{self, Action, FileOp, Options, Plan};
 use crate::tree::RelPath;
 use crate::write::{apply, FsDisk};
@@ -81,6 +82,9 @@ impl Project {
             templates: &self.templates,
         };
         let generated = generate(&input)?;
+        if let Some(lock) = &self.lock {
+            refuse_language_switch(lock, &generated, &self.spec_file)?;
+        }
         let gen = plan::Generated {
             tree: &generated.tree,
             target: &generated.target,
@@ -280,4 +284,42 @@ fn starter_spec(dir: &Path, target: &str, templates: &Templates) -> Result<Strin
         "_shared/starter.yaml",
         context! { name => name, target => target, provider => provider },
     )
+}
+
+/// The language a locked project was generated in, told by which entry file its lock records
+/// (none when the lock holds neither of the target's: another target's project).
+fn locked_language(lock: &Lock, desc: &crate::target::TargetDesc) -> Option<Language> {
+    let ts_entry = desc.typescript.as_ref().map(|t| t.entry.as_str());
+    if ts_entry.is_some_and(|e| lock.files.contains_key(e)) {
+        Some(Language::TypeScript)
+    } else if lock.files.contains_key(&desc.entry) {
+        Some(Language::JavaScript)
+    } else {
+        None
+    }
+}
+
+/// A spec whose `language` differs from the project's is refused: switching would leave every
+/// handler file (yours) behind in the old language, next to new starters.
+fn refuse_language_switch(
+    lock: &Lock,
+    generated: &crate::Generated,
+    spec_file: &str,
+) -> Result<(), Error> {
+    match locked_language(lock, &generated.desc) {
+        Some(was) if was != generated.language => Err(Error::Usage(format!(
+            "{spec_file} asks for `language: {new}`, but this project was generated in {was} ({LOCK_FILE} \
+             records its {was} entry): scaffold does not switch a project's language, since your handler \
+             files and store would stay in {was}; keep `language: {was}`{default}, or generate a new \
+             project from the spec (`scaffold new DIR --spec {spec_file}`) and move your code over",
+            new = generated.language.as_str(),
+            was = was.as_str(),
+            default = if was == Language::default() {
+                " (or no `language` key)"
+            } else {
+                ""
+            },
+        ))),
+        _ => Ok(()),
+    }
 }

@@ -18,6 +18,7 @@ use crate::Error;
 pub type Storages = BTreeMap<String, StorageDesc>;
 
 pub(crate) mod js;
+mod ts;
 mod view;
 
 static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
@@ -157,6 +158,18 @@ impl Templates {
         env.add_filter("js_call", js_call);
         env.add_filter("js_object", js_object);
         env.add_filter("json", json_literal);
+        env.add_filter("ts_import", |names: Vec<String>, from: String| {
+            ts::import_type(&names, &from)
+        });
+        env.add_filter(
+            "ts_call",
+            |args: Vec<String>, head: String, tail: String, indent: usize| {
+                ts::call(&head, &args, &tail, indent)
+            },
+        );
+        env.add_filter("ts_alias", |value: String, name: String| {
+            ts::alias(&name, &value)
+        });
         env.set_loader(move |name| Ok(files.get(name).cloned()));
         env
     }
@@ -245,13 +258,18 @@ pub(crate) fn render(
 ) -> Result<Tree, Error> {
     let env = templates.environment();
     let mut tree = Tree::default();
+    // The target's files for the project's language.
+    let rules: Vec<&crate::target::FileRule> = desc
+        .files
+        .iter()
+        .filter(|rule| rule.language.is_none_or(|l| l == model.language))
+        .collect();
     // Converted once: every file's context shares it (a per-file conversion would make rendering
     // quadratic in the number of operations).
     let api = minijinja::Value::from(Serde(model));
     let target_value = minijinja::Value::from(Serde(desc));
     // Each operation's handler file (by `op.name.camel`), for files that point to them.
-    let handlers: BTreeMap<&str, String> = desc
-        .files
+    let handlers: BTreeMap<&str, String> = rules
         .iter()
         .filter(|rule| rule.each == Each::Operation)
         .take(1)
@@ -285,13 +303,14 @@ pub(crate) fn render(
                     class: f.class,
                     each: Each::Once,
                     when: When::Always,
+                    language: None,
                 })
         })
         .collect();
     // Each once-file's path by template name, for files that point to another.
-    let paths: BTreeMap<&str, &str> = desc
-        .files
+    let paths: BTreeMap<&str, &str> = rules
         .iter()
+        .copied()
         .chain(&storage_rules)
         .filter(|rule| rule.each == Each::Once)
         .map(|rule| (rule.template.as_str(), rule.path.as_str()))
@@ -313,7 +332,8 @@ pub(crate) fn render(
     )?;
     let store = minijinja::Value::from(Serde(&store));
     let routing = minijinja::Value::from(Serde(&view::routing(model)));
-    for rule in desc.files.iter().chain(&storage_rules) {
+    let ts = minijinja::Value::from(Serde(&ts::view(model)));
+    for rule in rules.iter().copied().chain(&storage_rules) {
         if rule.when == When::Storage && model.storages.is_empty() {
             continue;
         }
@@ -338,14 +358,14 @@ pub(crate) fn render(
         match rule.each {
             Each::Once => emit(
                 rule.path.clone(),
-                context! { api => api.clone(), target => target_value.clone(), handlers => handlers.clone(), paths => paths.clone(), package => package.clone(), lint => lint.clone(), store => store.clone(), routing => routing.clone(), file => &rule.path },
+                context! { api => api.clone(), target => target_value.clone(), handlers => handlers.clone(), paths => paths.clone(), package => package.clone(), lint => lint.clone(), store => store.clone(), routing => routing.clone(), ts => ts.clone(), file => &rule.path },
             )?,
             Each::Operation => {
                 for op in &model.operations {
                     let path = rule.path.replace("{operation}", &op.stem);
                     emit(
                         path.clone(),
-                        context! { api => api.clone(), target => target_value.clone(), handlers => handlers.clone(), paths => paths.clone(), package => package.clone(), lint => lint.clone(), store => store.clone(), routing => routing.clone(), op => Serde(op), file => path },
+                        context! { api => api.clone(), target => target_value.clone(), handlers => handlers.clone(), paths => paths.clone(), package => package.clone(), lint => lint.clone(), store => store.clone(), routing => routing.clone(), ts => ts.clone(), op => Serde(op), file => path },
                     )?;
                 }
             }

@@ -16,9 +16,9 @@ use crate::lower::{
 use crate::model::{
     CRUD, DEFAULT_BODY_BYTES, DEFAULT_CLOCK_SKEW_SECONDS, DEFAULT_CORS_MAX_AGE_SECONDS,
     DEFAULT_JWT_ALGORITHM, DEFAULT_LICENSE, DEFAULT_ROLES_CLAIM, FORMATS, JWT_ALGORITHMS,
-    MAX_BODY_BYTES, MAX_CLOCK_SKEW_SECONDS, MAX_CORS_MAX_AGE_SECONDS, MAX_DESCRIPTION_CHARS,
-    MAX_FIELD_DEPTH, MAX_HEADER_NAME_CHARS, MAX_HEADER_VALUE_CHARS, MAX_LICENSE_CHARS,
-    MAX_PATH_CHARS, METHODS,
+    LANGUAGES, MAX_BODY_BYTES, MAX_CLOCK_SKEW_SECONDS, MAX_CORS_MAX_AGE_SECONDS,
+    MAX_DESCRIPTION_CHARS, MAX_FIELD_DEPTH, MAX_HEADER_NAME_CHARS, MAX_HEADER_VALUE_CHARS,
+    MAX_LICENSE_CHARS, MAX_PATH_CHARS, METHODS,
 };
 use crate::naming::{JS_RESERVED, MAX_NAME, PROTO_KEYS};
 use crate::DEFAULT_TARGET;
@@ -437,6 +437,11 @@ fn spec(storages: &[String]) -> Value {
                     "Target",
                     "The platform `scaffold generate` generates for (`scaffold targets` lists them); `--target` overrides it.",
                     json!({ "type": "string", "default": DEFAULT_TARGET }),
+                ),
+                "language": node(
+                    "Language",
+                    "The language of the generated code: `javascript`, or `typescript` (typed handlers, store and client, checked by `tsc`). Each target offers some of them (`scaffold targets`).",
+                    json!({ "type": "string", "enum": LANGUAGES, "default": "javascript" }),
                 ),
                 "base_path": node(
                     "Base path",

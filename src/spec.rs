@@ -21,6 +21,8 @@ pub struct Spec {
     /// The API's license, an SPDX license expression (default `LicenseRef-Proprietary`).
     pub license: Option<String>,
     pub target: Option<String>,
+    /// The language of the generated code: `javascript` (default) or `typescript`.
+    pub language: Option<String>,
     pub base_path: Option<String>,
     pub auth: Option<AuthSpec>,
     /// Shared response headers to add or override; `null` removes one.

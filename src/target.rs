@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::Language;
+
 /// What one target emits and which spec choices it accepts. Templates see it as `target`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -27,6 +29,12 @@ pub struct TargetDesc {
     pub default_storage: String,
     /// How handlers import the shared modules: the shared folder relative to the handler folder.
     pub shared_from_handlers: String,
+    /// Values of `language` this target offers, the default (`javascript`) first.
+    #[serde(default = "javascript_only")]
+    pub languages: Vec<Language>,
+    /// What a TypeScript project needs of the target (with `typescript` in `languages`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub typescript: Option<TypeScriptDesc>,
     /// The module system of the generated JavaScript: `esm` or `cjs`.
     pub module: String,
     /// The largest request body the platform delivers: `limits.body_bytes` may not exceed it.
@@ -44,6 +52,21 @@ pub struct TargetDesc {
     #[serde(default)]
     pub lint: LintDesc,
     pub files: Vec<FileRule>,
+}
+
+/// What a TypeScript project's files need of the target.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeScriptDesc {
+    /// The entry file (`.ts`), as handler files name it.
+    pub entry: String,
+    /// How the shared dispatcher module imports the handlers: the handler folder relative to the
+    /// shared folder.
+    pub handlers_from_shared: String,
+    /// What the platform adds to a handler's context, as TypeScript properties.
+    pub platform: Vec<(String, String)>,
+    /// What `env` holds: environment variables, or the platform's bindings.
+    pub env: String,
 }
 
 /// A target's part of package.json.
@@ -79,6 +102,10 @@ impl Default for PackageDesc {
     }
 }
 
+fn javascript_only() -> Vec<Language> {
+    vec![Language::JavaScript]
+}
+
 fn yes() -> bool {
     true
 }
@@ -109,6 +136,9 @@ pub struct FileRule {
     pub each: Each,
     #[serde(default)]
     pub when: When,
+    /// Only for projects in this language (`language:` in the spec); absent: every language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
 }
 
 /// When a file is emitted at all.

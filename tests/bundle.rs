@@ -40,7 +40,8 @@ const BUILT: &[(&str, bool)] = &[
 fn operations() -> String {
     let root = manifest_dir();
     let text = std::fs::read(root.join(SPEC)).expect("read the spec");
-    let model = scaffold::api_model(SPEC, &text, &scaffold::Templates::builtin()).expect("the spec is valid");
+    let model = scaffold::api_model(SPEC, &text, &scaffold::Templates::builtin())
+        .expect("the spec is valid");
     let ops: Vec<serde_json::Value> = model
         .operations
         .iter()

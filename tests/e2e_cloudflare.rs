@@ -3,7 +3,8 @@
 //! bundled by wrangler (esbuild, jose included) and run in workerd by `wrangler dev --local` on
 //! 127.0.0.1, then driven over HTTP by the shared behaviour test `tests/e2e/api-http.test.js`. The
 //! Worker verifies tokens against `tests/e2e/jwks-server.mjs` on 127.0.0.1, reading its settings
-//! from `.dev.vars`, as the generated README tells users. A second case runs the same project
+//! from `.dev.vars`, as the generated README tells users. A second case runs the same project in
+//! TypeScript (`language: typescript`: wrangler bundles `src/index.ts`). A third runs the project
 //! without `.dev.vars`: it must fail closed.
 //!
 //! `tests/e2e/wrangler-dev.sh` installs the pinned Node 22 and wrangler into `~/.cache/scaffold-e2e/`
@@ -95,8 +96,27 @@ fn under_wrangler_dev(project: &Path, cmd: &[&str], envs: &[(&str, &Path)]) -> O
 
 #[test]
 fn generated_worker_under_wrangler_dev() {
-    let jwks = start_jwks();
     let (_tmp, project) = worker_project();
+    api_http_under_wrangler_dev(&project);
+}
+
+/// The same Worker in TypeScript (`language: typescript`): wrangler bundles `src/index.ts` (its
+/// `main`), the dispatcher and the `.ts` handlers.
+#[test]
+fn typescript_worker_under_wrangler_dev() {
+    require_node();
+    require_npm();
+    let (_tmp, project) = common::ts_target_project(SPEC, TARGET, OVERLAY);
+    let toml = std::fs::read_to_string(project.join("wrangler.toml")).unwrap();
+    assert!(toml.contains("main = \"src/index.ts\""), "{toml}");
+    assert!(!project.join("src/index.js").exists());
+    link_node_deps(&project);
+    api_http_under_wrangler_dev(&project);
+}
+
+fn api_http_under_wrangler_dev(project: &Path) {
+    let project = project.to_path_buf();
+    let jwks = start_jwks();
     write_dev_vars(&project, &jwks);
     let test_file = manifest_dir().join("tests/e2e/api-http.test.js");
     let out = under_wrangler_dev(

@@ -2,7 +2,7 @@
 //! `specs/jwt-cors.yaml` (handlers of `tests/node/overlay-esm/`) runs under `vercel dev --local`
 //! on 127.0.0.1 (no login, no project link), with its JWT settings in the project's `.env` (as its
 //! README says) pointing at a local JWKS, and is driven over HTTP through the `vercel.json`
-//! rewrite by the shared `tests/e2e/api-http.test.js`.
+//! rewrite by the shared `tests/e2e/api-http.test.js`; and the same project in TypeScript.
 //!
 //! `tests/e2e/vercel-dev.sh` installs the pinned vercel CLI into `~/.cache/scaffold-e2e/` on first
 //! use (`tests/e2e/install-vercel.sh`, about a minute, then cached), starts the server, runs the
@@ -15,7 +15,7 @@ mod common;
 
 use common::{
     link_node_deps, require_node, require_npm, run_api_http, start_jwks, target_project,
-    write_dotenv,
+    ts_target_project, write_dotenv,
 };
 
 #[test]
@@ -33,6 +33,23 @@ fn jwt_cors_project_under_vercel_dev() {
     );
     require_npm();
     let (_tmp, project) = target_project("specs/jwt-cors.yaml", "vercel", "tests/node/overlay-esm");
+    run_under_vercel_dev(&project);
+}
+
+/// The same in TypeScript (`language: typescript`): Vercel builds `api/index.ts`, and the `.ts`
+/// handlers its dispatcher imports.
+#[test]
+fn typescript_project_under_vercel_dev() {
+    require_node();
+    require_npm();
+    let (_tmp, project) =
+        ts_target_project("specs/jwt-cors.yaml", "vercel", "tests/node/overlay-esm");
+    assert!(project.join("api/index.ts").is_file() && !project.join("api/index.js").exists());
+    run_under_vercel_dev(&project);
+}
+
+fn run_under_vercel_dev(project: &std::path::Path) {
+    let project = project.to_path_buf();
     link_node_deps(&project);
     let jwks = start_jwks();
     write_dotenv(&project, &jwks.env());

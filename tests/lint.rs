@@ -5,7 +5,8 @@
 //! --spec S`; a refused combination is skipped, as in tests/golden.rs), each target's starter
 //! project (`scaffold new --target T`), `tests/lint/wide.yaml` (values as wide as the spec
 //! allows, so that long lines are broken where Prettier breaks them), and
-//! `tests/lint/storages-*.yaml` (several storages in one project, on the targets that accept them).
+//! `tests/lint/storages-*.yaml` (several storages in one project, on the targets that accept them). TypeScript projects
+//! (`language: typescript`) are tests/typescript.rs's, with typescript-eslint.
 //!
 //! In each project, with `<project>/node_modules` linked to the pinned install of
 //! `tests/lint/install-lint.sh` (and nothing else added): `prettier --check .` and `eslint --format
@@ -138,6 +139,8 @@ fn jobs() -> Vec<Job> {
                 templates: &templates,
             };
             match generate(&input) {
+                // TypeScript projects: tests/typescript.rs lints them, with typescript-eslint.
+                Ok(g) if g.language.as_str() == "typescript" => continue,
                 Ok(_) => {}
                 // A spec that makes no sense on a target (tests/golden.rs snapshots the refusal).
                 Err(scaffold::Error::Spec(_)) => continue,

@@ -388,3 +388,130 @@ fn diff_is_stable_and_respects_color_settings() {
         .code(1));
     assert_eq!(no_color, plain);
 }
+
+/// A project from netlify-modern's starter spec, in `language` (`None`: the key left out).
+fn modern_project(language: Option<&str>) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let starter = tmp.path().join("starter");
+    stdout(
+        scaffold()
+            .arg("new")
+            .arg(&starter)
+            .args(["--target", "netlify-modern"]),
+    );
+    let mut spec = read(&starter, "scaffold.yaml");
+    if let Some(l) = language {
+        spec = spec.replacen("\nauth:", &format!("\nlanguage: {l}\nauth:"), 1);
+    }
+    let file = tmp.path().join("spec.yaml");
+    fs::write(&file, spec).unwrap();
+    let dir = tmp.path().join("watchlist");
+    stdout(
+        scaffold()
+            .arg("new")
+            .arg(&dir)
+            .args(["--target", "netlify-modern", "--spec"])
+            .arg(&file),
+    );
+    (tmp, dir)
+}
+
+#[test]
+fn typescript_projects_regenerate_like_javascript_ones() {
+    let (_t, dir) = modern_project(Some("typescript"));
+    const TS_HANDLER: &str = "netlify/functions/api-methods/movies-list.ts";
+    const TYPES: &str = "netlify/functions/_shared/types.ts";
+    assert!(!dir.join("netlify/functions/api.js").exists());
+    assert!(read(&dir, ".scaffold/lock.yaml").contains("netlify/functions/api.ts"));
+    edit(&dir, TS_HANDLER, |s| {
+        s.replace("const MAX_LIMIT = 100;", "const MAX_LIMIT = 50; // my list")
+    });
+    grow_spec(&dir);
+    let a = generate(&dir, &[]).success();
+    let text = out(&a);
+    assert!(
+        text.contains("  updated netlify/functions/_shared/types.ts"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  created netlify/functions/api-methods/search.ts"),
+        "{text}"
+    );
+    assert!(read(&dir, TS_HANDLER).contains("const MAX_LIMIT = 50; // my list"));
+    assert!(read(&dir, TYPES).contains("  rating?: number;"));
+    assert!(read(&dir, TYPES).contains("export type SearchResult = Reply<unknown> | undefined;"));
+    assert!(read(&dir, "netlify/functions/_shared/dispatcher.js")
+        .contains("import('../api-methods/search.ts')"));
+    // A hand edit of an owned .ts file is refused, as for .js.
+    edit(&dir, TYPES, |s| s + "// mine\n");
+    let c = scaffold()
+        .arg("check")
+        .arg("--dir")
+        .arg(&dir)
+        .assert()
+        .code(1);
+    assert!(
+        out(&c).contains("netlify/functions/_shared/types.ts: owned file edited by hand"),
+        "{}",
+        out(&c)
+    );
+    edit(&dir, "scaffold.yaml", |s| {
+        s.replace("min: 0, max: 10", "min: 1, max: 10")
+    });
+    let before = snapshot(&dir);
+    generate(&dir, &[]).code(1);
+    assert_eq!(snapshot(&dir), before, "a refused run writes nothing");
+    generate(&dir, &["--force"]).success();
+    stdout(scaffold().arg("check").arg("--dir").arg(&dir));
+}
+
+#[test]
+fn switching_language_is_refused_and_writes_nothing() {
+    // JavaScript -> TypeScript.
+    let (_t, dir) = modern_project(None);
+    edit(&dir, "scaffold.yaml", |s| {
+        s.replacen("\nauth:", "\nlanguage: typescript\nauth:", 1)
+    });
+    let before = snapshot(&dir);
+    for cmd in ["generate", "check", "diff"] {
+        let a = scaffold().arg(cmd).arg("--dir").arg(&dir).assert().code(2);
+        let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+        assert!(
+            err.contains(
+                "asks for `language: typescript`, but this project was generated in javascript"
+            ) && err.contains("keep `language: javascript` (or no `language` key)"),
+            "{cmd}: {err}"
+        );
+    }
+    assert_eq!(snapshot(&dir), before);
+
+    // TypeScript -> JavaScript.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("ts");
+    let spec = tmp.path().join("spec.yaml");
+    fs::write(
+        &spec,
+        "name: ts\nlanguage: typescript\nauth: { provider: none }\nresources: { notes: { fields: { text: { type: string } } } }\n",
+    )
+    .unwrap();
+    stdout(
+        scaffold()
+            .arg("new")
+            .arg(&dir)
+            .args(["--target", "vercel", "--spec"])
+            .arg(&spec),
+    );
+    edit(&dir, "scaffold.yaml", |s| {
+        s.replace("language: typescript", "language: javascript")
+    });
+    let before = snapshot(&dir);
+    let a = generate(&dir, &[]).code(2);
+    let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains(
+            "asks for `language: javascript`, but this project was generated in typescript"
+        ) && err.contains("keep `language: typescript`, or generate a new project"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&dir), before);
+}

@@ -168,15 +168,25 @@ const SCHEMA_REFUSES: &[(&str, &[&str])] = &[
         ],
     ),
     ("missing-keys.yaml", &["", "/base_path", "/routes/empty"]),
+    (
+        "bad-language.yaml",
+        &["/language", "/resources/notes/fields/text/type"],
+    ),
     ("wrong-types.yaml", &["/resources/items/fields/n/max"]),
 ];
 
 /// Invalid specs that pass the schema: the rule they break spans several keys or needs the
 /// parser's view of the whole API.
-const SCHEMA_ACCEPTS: &[(&str, &str)] = &[(
-    "duplicate-route.yaml",
-    "two operations on one method and path, and two paths of one shape",
-)];
+const SCHEMA_ACCEPTS: &[(&str, &str)] = &[
+    (
+        "duplicate-route.yaml",
+        "two operations on one method and path, and two paths of one shape",
+    ),
+    (
+        "language-unavailable.yaml",
+        "a language the target does not offer, and bounds in the wrong order",
+    ),
+];
 
 /// Not YAML at all.
 const NOT_YAML: &[&str] = &["yaml-syntax.yaml"];

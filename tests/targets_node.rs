@@ -159,9 +159,14 @@ fn prepared_project(
 /// Runs `node --test` on `test_file` with `env`; fails unless it exited 0 and ran exactly the tests
 /// the file plans (`plan: N tests`, counted from its table and the driver's variants), all passing.
 fn run_node_suite(test_file: &str, env: &[(&str, &Path)]) {
+    run_node_suite_with(Path::new("node"), test_file, env);
+}
+
+/// [`run_node_suite`] with the `node` executable `node`.
+fn run_node_suite_with(node: &Path, test_file: &str, env: &[(&str, &Path)]) {
     let node_version = require_node();
     let root = manifest_dir();
-    let mut cmd = Command::new("node");
+    let mut cmd = Command::new(node);
     cmd.arg("--test")
         .arg("--test-reporter=spec")
         .arg(root.join(test_file))
@@ -213,6 +218,58 @@ fn run_field_rules(target: &str) {
     );
 }
 
+/// The table against `target`'s project in TypeScript (`language: typescript`): the same spec and
+/// test handlers (as `.ts` files), run by Node 22, which strips the types of the `.ts` entry and
+/// handlers as it loads them; the JavaScript it imports (dispatcher, headers, auth) is checked by
+/// `node --check`.
+fn run_target_typescript(target: &str) {
+    let (node22, _) = common::ts_tools();
+    let modules = node_modules();
+    let (_tmp, project) = common::ts_target_project(SPEC, target, ESM_OVERLAY);
+    assert!(
+        project
+            .join(common::handler_dir(target))
+            .read_dir()
+            .unwrap()
+            .all(|e| {
+                let p = e.unwrap().path();
+                p.extension().is_some_and(|x| x == "ts")
+            }),
+        "{target}: every handler is a .ts file"
+    );
+    assert_pins_installed(&project, modules, true);
+    link_node_modules(&project, modules);
+    assert_syntax(&project);
+    run_node_suite_with(
+        &node22.join("node"),
+        "tests/node/targets.test.js",
+        &[
+            ("TARGET", Path::new(target)),
+            ("PROJECT_DIR", &project),
+            ("LANGUAGE", Path::new("typescript")),
+        ],
+    );
+}
+
+/// One `#[test]` per target offering TypeScript, and `TESTED_TYPESCRIPT`.
+macro_rules! typescript_tests {
+    ($($test:ident: $target:literal;)+) => {
+        const TESTED_TYPESCRIPT: &[&str] = &[$($target),+];
+        $(
+            #[test]
+            fn $test() {
+                run_target_typescript($target);
+            }
+        )+
+    };
+}
+
+typescript_tests! {
+    netlify_modern_typescript: "netlify-modern";
+    vercel_typescript: "vercel";
+    cloudflare_workers_typescript: "cloudflare-workers";
+}
+
 /// One `#[test]` per target (failures name it), and `TESTED`, the targets they cover.
 macro_rules! target_tests {
     ($($test:ident: $target:literal, overlay $overlay:expr;)+) => {
@@ -251,6 +308,15 @@ fn every_target_has_a_driver_and_a_test() {
         assert!(
             TESTED.contains(target),
             "target {target} has no test: add it to target_tests! in tests/targets_node.rs"
+        );
+        let typescript = targets[*target]
+            .languages
+            .iter()
+            .any(|l| l.as_str() == "typescript");
+        assert_eq!(
+            typescript,
+            TESTED_TYPESCRIPT.contains(target),
+            "target {target}: offers TypeScript, so typescript_tests! in tests/targets_node.rs lists it (and only then)"
         );
     }
     for tested in TESTED {

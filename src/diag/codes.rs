@@ -54,6 +54,7 @@ codes! {
     UnknownTarget = "S104": "`target` is not a known target",
     InvalidDescription = "S105": "a `description` that is blank, too long or holds control characters",
     InvalidLicense = "S106": "`license` is not an SPDX license expression",
+    UnknownLanguage = "S107": "`language` is not a known language",
     // S2xx: `auth` and each operation's access.
     MissingProvider = "S201": "no `auth.provider`",
     UnknownProvider = "S202": "`auth.provider` is not a known provider",
@@ -129,6 +130,7 @@ codes! {
     BodyAboveTarget = "S602": "a body limit above what the target delivers",
     StorageUnavailable = "S603": "a storage the target does not offer",
     ReservedStem = "S604": "a file name the platform treats specially",
+    LanguageUnavailable = "S605": "a language the target does not offer (yet)",
 }
 
 #[cfg(test)]

@@ -2,9 +2,11 @@
 //! offers, the largest body it delivers, and the file stems it treats specially. Lowering itself
 //! decides nothing a target could refuse, so `review` and `openapi` need no target.
 
+use std::collections::BTreeMap;
+
 use crate::diag::{one_of, Code, Diagnostic};
 use crate::lower::{op_pos, owner, AUTH_PROVIDERS};
-use crate::model::{Model, MAX_BODY_BYTES};
+use crate::model::{Language, Model, MAX_BODY_BYTES};
 use crate::render::Storages;
 use crate::spec::Loaded;
 use crate::storage::NONE;
@@ -123,4 +125,44 @@ pub(crate) fn accepted<'a>(
     let mut seen = std::collections::BTreeSet::new();
     out.retain(|s| seen.insert(*s));
     out
+}
+
+/// `language` when target `target` does not offer it (yet): the targets that do, by name. Checked
+/// where every target is known (`scaffold::model`).
+pub(crate) fn language(
+    loaded: &Loaded,
+    target: &str,
+    targets: &BTreeMap<String, TargetDesc>,
+) -> Option<Diagnostic> {
+    let desc = targets.get(target)?;
+    let language = Language::parse(loaded.spec.language.as_deref()?)?;
+    if desc.languages.contains(&language) {
+        return None;
+    }
+    let offering: Vec<&str> = targets
+        .iter()
+        .filter(|(_, d)| d.languages.contains(&language))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    let here: Vec<&str> = desc.languages.iter().map(|l| l.as_str()).collect();
+    Some(
+        Diagnostic::new(
+            Code::LanguageUnavailable,
+            format!(
+                "language `{}` is not available on target `{target}` (yet)",
+                language.as_str()
+            ),
+            loaded.index.value_or_near(&["language"]),
+        )
+        .expected(one_of(&here))
+        .help(format!(
+            "targets that offer `{}`: {}; or leave `language` out for JavaScript",
+            language.as_str(),
+            offering
+                .iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    )
 }

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::{Storages, TemplateError};
-use crate::model::{Method, Model, Operation, Route, Segment};
+use crate::model::{Language, Method, Model, Operation, Route, Segment};
 use crate::storage::{self, StorageDesc};
 use crate::target::TargetDesc;
 
@@ -27,6 +27,19 @@ struct Shared {
     auth: BTreeMap<String, Vec<String>>,
     /// The scripts after the target's own; `{entry}` is the target's entry file.
     scripts: Vec<(String, String)>,
+    /// What a TypeScript project adds.
+    typescript: TypeScriptPackage,
+}
+
+/// `typescript:` of `_shared/package.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TypeScriptPackage {
+    dev_dependencies: Vec<String>,
+    /// Scripts that replace every project's of the same name.
+    scripts: Vec<(String, String)>,
+    /// `engines.node`.
+    node: String,
 }
 
 /// What `_shared/package.json` prints.
@@ -37,6 +50,8 @@ pub(crate) struct Package {
     dependencies: Vec<Dependency>,
     dev_dependencies: Vec<Dependency>,
     node_engines: bool,
+    /// `engines.node`, when `node_engines`.
+    node: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -81,11 +96,15 @@ pub(crate) fn package(
         .into_iter()
         .chain(used.iter().map(|s| &s.packages));
     runtime.extend(by_spec.flatten().map(String::as_str));
+    let typescript = model.language == Language::TypeScript;
+    let ts = &shared.typescript;
+    let ts_dev = ts.dev_dependencies.iter().filter(|_| typescript);
     let dev: BTreeSet<&str> = shared
         .dev_dependencies
         .iter()
         .chain(&desc.package.dev_dependencies)
         .chain(used.iter().flat_map(|s| &s.dev_packages))
+        .chain(ts_dev)
         .map(String::as_str)
         .collect();
     let pinned = |names: BTreeSet<&str>| -> Result<Vec<Dependency>, TemplateError> {
@@ -109,9 +128,16 @@ pub(crate) fn package(
         .iter()
         .chain(used.iter().flat_map(|s| &s.scripts))
         .chain(&shared.scripts)
-        .map(|(name, command)| Script {
-            name: name.clone(),
-            command: command.replace("{entry}", &desc.entry),
+        .map(|(name, command)| {
+            let command = ts
+                .scripts
+                .iter()
+                .find(|(n, _)| typescript && n == name)
+                .map_or(command, |(_, c)| c);
+            Script {
+                name: name.clone(),
+                command: command.replace("{entry}", &desc.entry),
+            }
         })
         .collect();
     Ok(Package {
@@ -120,6 +146,11 @@ pub(crate) fn package(
         dependencies: pinned(runtime)?,
         dev_dependencies: pinned(dev)?,
         node_engines: desc.package.node_engines,
+        node: if typescript {
+            ts.node.clone()
+        } else {
+            ">=20".to_string()
+        },
     })
 }
 

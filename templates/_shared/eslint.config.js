@@ -6,6 +6,9 @@
 // `npm run lint`: ESLint's recommended rules over the project. The runtimes' global names are
 // listed here, so that no `globals` package is needed.
 import js from '@eslint/js';
+{% if api.language == "typescript" %}
+import tseslint from 'typescript-eslint';
+{% endif %}
 
 const readonly = (names) => Object.fromEntries(names.map((name) => [name, 'readonly']));
 
@@ -48,6 +51,11 @@ export default [
   { languageOptions: { ecmaVersion: 'latest', sourceType: 'module', globals: web } },
   { ignores: {{ lint.node_ignores|js }}, languageOptions: { globals: node } },
   { files: ['client/**'], languageOptions: { globals: browser } },
+{% if api.language == "typescript" %}
+  // TypeScript: typescript-eslint's recommended rules for the .ts sources.
+  ...tseslint.configs.recommended,
+  { languageOptions: { parserOptions: { tsconfigRootDir: import.meta.dirname } } },
+{% endif %}
 {% if target.module == "cjs" %}
   // package.json has no "type": .js files are CommonJS modules, but for client/ (the browser's).
   { files: ['**/*.js'], ignores: ['client/**'], languageOptions: { sourceType: 'commonjs' } },

@@ -1,7 +1,10 @@
 {% import "_shared/macros.j2" as m %}
+{#- TypeScript (`api.language`): the same handler, typed by its operation's types (types.ts). -#}
+{% set t = ts.ops[op.name.camel] if api.language == "typescript" else none %}
+{% set crud = op.storage != "none" and op.kind != "custom" %}
 {{ m.handler("//", api, op, file) }}
 //
-// The dispatcher ({{ target.entry }}) calls this after routing, auth, and checking the JSON body, with:
+// The dispatcher ({{ target.typescript.entry if t else target.entry }}) calls this after routing, auth, and checking the JSON body, with:
 //   user       the signed-in user `{ id, email, roles, claims }` (`id` is the token's `sub`),
 //              or null on a public operation without a token
 //   params     path parameters{% for p in op.params %} `params.{{ p }}`{% endfor %}
@@ -31,6 +34,13 @@ const { {{ store.imports[op.kind]|join(", ") }} } = require('{{ target.shared_fr
 import { {{ store.imports[op.kind]|join(", ") }} } from '{{ target.shared_from_handlers }}/store.js';
 {% endif %}
 {% endif %}
+{% if t %}
+{% set names = ([t.item] if crud else []) + ([t.context] if crud else []) + [t.result] %}
+{% if op.storage == "none" %}
+
+{% endif %}
+{{ names|ts_import(target.shared_from_handlers ~ "/types.ts") }}
+{% endif %}
 {% if op.storage != "none" and op.kind == "list" %}
 
 const DEFAULT_LIMIT = 20;
@@ -38,7 +48,11 @@ const MAX_LIMIT = 100;
 // A cursor is the id of the last item of the previous page.
 const CURSOR = /^[A-Za-z0-9._~-]{1,128}$/;
 
+{% if t %}
+{{ ["ctx: " ~ t.context]|ts_call("async function " ~ op.name.camel, ": Promise<" ~ t.result ~ "> {", 0) }}
+{% else %}
 async function {{ op.name.camel }}(ctx) {
+{% endif %}
   const { user, query } = ctx;
   const limit = query.limit === undefined ? DEFAULT_LIMIT : Number(query.limit);
   if (!/^[0-9]{1,3}$/.test(query.limit ?? String(DEFAULT_LIMIT)) || limit < 1 || limit > MAX_LIMIT) {
@@ -47,7 +61,11 @@ async function {{ op.name.camel }}(ctx) {
   if (query.cursor !== undefined && !CURSOR.test(query.cursor)) {
     return { status: 400, body: { error: 'invalid_cursor' } };
   }
+{% if t %}
+  {{ [op.resource.spec|js, "ctx"]|ts_call("const items = await openCollection<" ~ t.item ~ ">", ";", 2) }}
+{% else %}
   const items = await openCollection({{ op.resource.spec|js }}, ctx);
+{% endif %}
   const { items: found, next } = await items.list(ownerOf(user), { limit, cursor: query.cursor });
   return { body: { items: found, next } };
 }
@@ -56,11 +74,19 @@ async function {{ op.name.camel }}(ctx) {
 // The fields an item stores; the dispatcher has refused any other (422).
 {{ op.fields|js_assign("const FIELDS") }};
 
+{% if t %}
+{{ ["ctx: " ~ t.context]|ts_call("async function " ~ op.name.camel, ": Promise<" ~ t.result ~ "> {", 0) }}
+{% else %}
 async function {{ op.name.camel }}(ctx) {
+{% endif %}
   const { user, body } = ctx;
   const now = new Date().toISOString();
   const item = { id: newId(), ...pick(body, FIELDS), createdAt: now, updatedAt: now };
+{% if t %}
+  {{ [op.resource.spec|js, "ctx"]|ts_call("const items = await openCollection<" ~ t.item ~ ">", ";", 2) }}
+{% else %}
   const items = await openCollection({{ op.resource.spec|js }}, ctx);
+{% endif %}
   // A store that checks atomically never writes over an existing item: false (409) instead.
   const stored = await items.put(ownerOf(user), item.id, item, { mustBeNew: true });
   if (stored === false) return { status: 409, body: { error: 'conflict' } };
@@ -69,9 +95,17 @@ async function {{ op.name.camel }}(ctx) {
 }
 {% elif op.storage != "none" and op.kind == "read" %}
 
+{% if t %}
+{{ ["ctx: " ~ t.context]|ts_call("async function " ~ op.name.camel, ": Promise<" ~ t.result ~ "> {", 0) }}
+{% else %}
 async function {{ op.name.camel }}(ctx) {
+{% endif %}
   const { user, params } = ctx;
+{% if t %}
+  {{ [op.resource.spec|js, "ctx"]|ts_call("const items = await openCollection<" ~ t.item ~ ">", ";", 2) }}
+{% else %}
   const items = await openCollection({{ op.resource.spec|js }}, ctx);
+{% endif %}
   const item = await items.get(ownerOf(user), params.id);
   if (item === null) return { status: 404, body: { error: 'not_found' } };
   return { body: item };
@@ -81,9 +115,17 @@ async function {{ op.name.camel }}(ctx) {
 // The fields an item stores; an update replaces them all (absent ones are removed).
 {{ op.fields|js_assign("const FIELDS") }};
 
+{% if t %}
+{{ ["ctx: " ~ t.context]|ts_call("async function " ~ op.name.camel, ": Promise<" ~ t.result ~ "> {", 0) }}
+{% else %}
 async function {{ op.name.camel }}(ctx) {
+{% endif %}
   const { user, params, body } = ctx;
+{% if t %}
+  {{ [op.resource.spec|js, "ctx"]|ts_call("const items = await openCollection<" ~ t.item ~ ">", ";", 2) }}
+{% else %}
   const items = await openCollection({{ op.resource.spec|js }}, ctx);
+{% endif %}
   const existing = await items.get(ownerOf(user), params.id);
   if (existing === null) return { status: 404, body: { error: 'not_found' } };
   const item = {
@@ -99,9 +141,17 @@ async function {{ op.name.camel }}(ctx) {
 }
 {% elif op.storage != "none" and op.kind == "delete" %}
 
+{% if t %}
+{{ ["ctx: " ~ t.context]|ts_call("async function " ~ op.name.camel, ": Promise<" ~ t.result ~ "> {", 0) }}
+{% else %}
 async function {{ op.name.camel }}(ctx) {
+{% endif %}
   const { user, params } = ctx;
+{% if t %}
+  {{ [op.resource.spec|js, "ctx"]|ts_call("const items = await openCollection<" ~ t.item ~ ">", ";", 2) }}
+{% else %}
   const items = await openCollection({{ op.resource.spec|js }}, ctx);
+{% endif %}
   const removed = await items.remove(ownerOf(user), params.id);
   if (!removed) return { status: 404, body: { error: 'not_found' } };
   return undefined;
@@ -109,7 +159,14 @@ async function {{ op.name.camel }}(ctx) {
 {% else %}
 
 // Replace this with the operation's work; see above for what the dispatcher passes in.
+{% if t %}
+// Its argument: `ctx: {{ t.context }}` (from types.ts, like the result's type).
+{% endif %}
+{% if t %}
+{{ []|ts_call("async function " ~ op.name.camel, ": Promise<" ~ t.result ~ "> {", 0) }}
+{% else %}
 async function {{ op.name.camel }}() {
+{% endif %}
   return {
     status: 501,
     body: {

@@ -4,7 +4,7 @@
 const BASE = {{ api.base_path|js }};
 
 /** Every shared security header, with its value. */
-function assertSecurityHeaders(res) {
+function assertSecurityHeaders(res{% if api.language == "typescript" %}: Reply{% endif %}) {
   for (const [name, value] of Object.entries(securityHeaders)) {
     assert.equal(res.headers[name.toLowerCase()], value, name);
   }

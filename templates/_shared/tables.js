@@ -37,7 +37,7 @@ const SCHEMAS = {
 {% for m in r.operations %}
 {% set op = m.op %}
 {% set schema %}{% if op.body_resource %}SCHEMAS[{{ op.body_resource|js }}]{% else %}null{% endif %}{% endset %}
-{% set loader %}{{ load }}('{{ methods }}/{{ op.stem }}.js'){% endset %}
+{% set loader %}{{ load }}('{{ methods }}/{{ op.stem }}.{{ "ts" if api.language == "typescript" else "js" }}'){% endset %}
 {{ " " * at }}    {{ [["name", op.name.camel], ["load", loader|safe, "arrow"], ["public", op.public], ["roles", op.roles], ["schema", schema|safe]]|js_object(m.method, at + 4) }},
 {% endfor %}
 {{ " " * at }}  },

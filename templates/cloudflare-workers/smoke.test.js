@@ -5,12 +5,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import worker from '../src/index.js';
+import worker from '../src/index.{{ "ts" if api.language == "typescript" else "js" }}';
 import securityHeaders from '../src/shared/headers.js';
 
 const env = {% include "_shared/smoke-env.js" %};
 
-const invoke = (request) => worker.fetch(request, env, { waitUntil() {}, passThroughOnException() {} });
+const invoke = (request{% if api.language == "typescript" %}: Request{% endif %}) => worker.fetch(request, env, { waitUntil() {}, passThroughOnException() {} });
 
 {% include "_shared/smoke-fetch.js" %}
 

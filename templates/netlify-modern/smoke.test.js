@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import api from '../netlify/functions/api.js';
+import api from '../netlify/functions/api.{{ "ts" if api.language == "typescript" else "js" }}';
 import securityHeaders from '../netlify/functions/_shared/headers.js';
 
 Object.assign(process.env, {% include "_shared/smoke-env.js" %});
 
-const invoke = (request) => api(request, {});
+const invoke = (request{% if api.language == "typescript" %}: Request{% endif %}) => api(request, {});
 
 {% include "_shared/smoke-fetch.js" %}
 

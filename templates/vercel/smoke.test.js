@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import api from '../api/index.js';
+import api from '../api/index.{{ "ts" if api.language == "typescript" else "js" }}';
 import securityHeaders from '../api/_lib/headers.js';
 
 Object.assign(process.env, {% include "_shared/smoke-env.js" %});
 
-const invoke = (request) => api.fetch(request);
+const invoke = (request{% if api.language == "typescript" %}: Request{% endif %}) => api.fetch(request);
 
 {% include "_shared/smoke-fetch.js" %}
 

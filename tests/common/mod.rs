@@ -681,3 +681,75 @@ pub fn new_project(name: &str, target: &str, spec: Option<&str>) -> (tempfile::T
     );
     (tmp, project)
 }
+
+// ---- TypeScript projects (`language: typescript`) ----
+
+/// Runs `tests/ts/install-ts.sh` (pinned typescript, typescript-eslint, @types/node, prettier,
+/// eslint and Node 22, cached): Node 22's bin directory (it runs `.ts` as it is) and the tools'
+/// node_modules.
+pub fn ts_tools() -> (PathBuf, PathBuf) {
+    let script = "tests/ts/install-ts.sh";
+    let out = run_install_script(script);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let node22 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("NODE22_BIN="))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| panic!("{script} printed no NODE22_BIN:\n{}", output_text(&out)));
+    let modules = last_line_path(&out);
+    assert!(
+        node22.join("node").is_file() && modules.join("typescript/package.json").is_file(),
+        "{script} printed {node22:?} and {modules:?}:\n{}",
+        output_text(&out)
+    );
+    (node22, modules)
+}
+
+/// [`target_project`] in TypeScript: the spec (relative to the repository) with
+/// `language: typescript` added, and each overlay file `<stem>.js` copied over the generated
+/// `<stem>.ts` handler (Node 22 runs the untyped code of a `.ts` file as it is).
+pub fn ts_target_project(spec: &str, target: &str, overlay: &str) -> (tempfile::TempDir, PathBuf) {
+    let root = manifest_dir();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let text = std::fs::read_to_string(root.join(spec)).expect("read spec");
+    assert!(
+        !text.contains("\nlanguage:"),
+        "{spec} already names its language"
+    );
+    let ts_spec = tmp.path().join("spec.yaml");
+    std::fs::write(
+        &ts_spec,
+        format!("{}\nlanguage: typescript\n", text.trim_end()),
+    )
+    .unwrap();
+    let project = tmp.path().join("proj");
+    let out = scaffold()
+        .arg("new")
+        .arg(&project)
+        .args(["--target", target, "--spec"])
+        .arg(&ts_spec)
+        .output()
+        .expect("run scaffold new");
+    assert!(out.status.success(), "{}", output_text(&out));
+    let handlers = project.join(handler_dir(target));
+    let mut copied = 0;
+    for entry in std::fs::read_dir(root.join(overlay)).expect("overlay folder") {
+        let file = entry.expect("overlay entry").path();
+        let stem = file
+            .file_stem()
+            .expect("file stem")
+            .to_string_lossy()
+            .into_owned();
+        let dest = handlers.join(format!("{stem}.ts"));
+        assert!(
+            dest.is_file(),
+            "{} has no generated counterpart {}",
+            file.display(),
+            dest.display()
+        );
+        std::fs::copy(&file, &dest).expect("copy overlay file");
+        copied += 1;
+    }
+    assert!(copied > 0, "nothing in {overlay}");
+    (tmp, project)
+}

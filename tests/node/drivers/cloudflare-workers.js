@@ -10,7 +10,7 @@
 
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
-const { lowerCaseHeaders, requestUrl, fromFetchResponse, hex } = require('../lib/platform.js');
+const { lowerCaseHeaders, requestUrl, fromFetchResponse, hex, entryFile } = require('../lib/platform.js');
 
 const ORIGIN = 'https://notes-api.example.workers.dev';
 const paths = 'url';
@@ -26,7 +26,7 @@ async function load(projectDir, { settings = {}, variant = variants[0] } = {}) {
   if (leaked.length > 0) {
     throw new Error(`process.env holds ${leaked.join(', ')}: a Worker must get its settings from env only, unset them`);
   }
-  const api = path.join(projectDir, 'src/index.js');
+  const api = entryFile(projectDir, 'src/index.js');
   const mod = await import(pathToFileURL(api).href);
   if (!mod.default || typeof mod.default.fetch !== 'function') throw new Error(`${api}: default export has no fetch()`);
 

@@ -9,7 +9,7 @@
 
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
-const { lowerCaseHeaders, requestUrl, fromFetchResponse, withProcessEnv, ulid } = require('../lib/platform.js');
+const { lowerCaseHeaders, requestUrl, fromFetchResponse, withProcessEnv, ulid, entryFile } = require('../lib/platform.js');
 
 const ORIGIN = 'https://notes-api.netlify.app';
 const paths = 'url';
@@ -36,7 +36,7 @@ function netlifyContext(request, requestId) {
 
 async function load(projectDir, { settings = {}, variant = variants[0] } = {}) {
   if (!variants.includes(variant)) throw new Error(`netlify-modern driver: unknown variant ${variant}`);
-  const api = path.join(projectDir, 'netlify/functions/api.js');
+  const api = entryFile(projectDir, 'netlify/functions/api.js');
   Object.assign(process.env, settings);
   const mod = await import(pathToFileURL(api).href);
   if (typeof mod.default !== 'function') throw new Error(`${api} has no default export function`);

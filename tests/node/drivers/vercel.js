@@ -9,7 +9,7 @@
 
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
-const { lowerCaseHeaders, requestUrl, fromFetchResponse, withProcessEnv, hex } = require('../lib/platform.js');
+const { lowerCaseHeaders, requestUrl, fromFetchResponse, withProcessEnv, hex, entryFile } = require('../lib/platform.js');
 
 const ORIGIN = 'https://notes-api.vercel.app';
 const paths = 'url';
@@ -17,7 +17,7 @@ const variants = ['default'];
 
 async function load(projectDir, { settings = {}, variant = variants[0] } = {}) {
   if (!variants.includes(variant)) throw new Error(`vercel driver: unknown variant ${variant}`);
-  const api = path.join(projectDir, 'api/index.js');
+  const api = entryFile(projectDir, 'api/index.js');
   Object.assign(process.env, settings);
   const mod = await import(pathToFileURL(api).href);
   if (!mod.default || typeof mod.default.fetch !== 'function') throw new Error(`${api}: default export has no fetch()`);

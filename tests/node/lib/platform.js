@@ -103,7 +103,18 @@ const hex = (bytes) => crypto.randomBytes(bytes).toString('hex');
 /** A fresh uuid (Lambda's awsRequestId, Azure's invocationId). */
 const uuid = () => crypto.randomUUID();
 
+/**
+ * The project's entry file `rel` (its JavaScript name): the `.ts` one when the project is in
+ * TypeScript (LANGUAGE=typescript; Node.js >= 22.18 runs it as it is, stripping its types).
+ */
+function entryFile(projectDir, rel) {
+  const language = process.env.LANGUAGE || 'javascript';
+  if (language !== 'javascript' && language !== 'typescript') throw new Error(`LANGUAGE=${language}`);
+  return require('node:path').join(projectDir, language === 'typescript' ? rel.replace(/\.js$/, '.ts') : rel);
+}
+
 module.exports = {
+  entryFile,
   lowerCaseHeaders,
   queryString,
   requestUrl,

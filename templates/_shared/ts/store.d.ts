@@ -1,0 +1,43 @@
+// The types of store.js, next to this file. Created by scaffold from {{ api.spec_file }}. This file is
+// yours: scaffold never overwrites it. Keep it in step with store.js when you change that.
+
+/** One resource's items, each under its owner. */
+export interface Collection<T> {
+  /** At most `limit` items after `cursor`, oldest first; `next` is the cursor of the next page or null. */
+  list(owner: string, options: { limit: number; cursor?: string | null }): Promise<{ items: T[]; next: string | null }>;
+  /** The item, or null. */
+  get(owner: string, id: string): Promise<T | null>;
+  /**
+   * Stores (creates or replaces) the item. With `mustExist` (an update) a store that can check
+   * atomically only replaces an existing item and returns false when there is none; with
+   * `mustBeNew` (a create) it only writes where no item is, else returns false.
+   */
+  put(
+    owner: string,
+    id: string,
+    item: T,
+    options?: { mustExist?: boolean; mustBeNew?: boolean },
+  ): Promise<boolean | void>;
+  /** True if there was an item. */
+  remove(owner: string, id: string): Promise<boolean>;
+}
+
+/** The collection of resource `name`, for a handler's context `ctx`. */
+export function openCollection<T>(name: string, ctx?: object): Promise<Collection<T>>;
+
+/** A new item id: UUID version 7 (time-ordered). */
+export function newId(): string;
+
+/** Whose items a call reaches: the signed-in user's, or the shared `public` owner's without one. */
+export function ownerOf(user: { id: string } | null): string;
+
+/** The writable `fields` of a validated body (null and absent fields are left out). */
+export function pick<T extends object>(body: T, fields: readonly string[]): T;
+
+/**
+ * Thrown by a collection that cannot reach or use its database: the dispatcher answers 503
+ * `storage_unavailable` and logs the error and its `cause`.
+ */
+export class StorageUnavailable extends Error {
+  constructor(message: string, cause?: unknown);
+}
