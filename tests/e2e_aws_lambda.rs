@@ -136,7 +136,7 @@ fn tagged(value: &serde_yaml::Value) -> Option<(String, String)> {
     }
 }
 
-/// The dynamodb store's table (both specs leave `storage` to the target: dynamodb): one table, on
+/// The dynamodb store's table (the example specs leave `storage` to the target: dynamodb): one table, on
 /// demand, keys `pk` (HASH) and `sk` (RANGE) as the store reads them, its name handed to the
 /// function as DYNAMODB_TABLE, and the function's only permissions the four item calls the store
 /// makes, on that table alone.
@@ -210,11 +210,40 @@ fn assert_items_table(spec: &str, doc: &serde_yaml::Value) {
     }
 }
 
+/// A spec whose resources keep their items in PostgreSQL (and memory), not DynamoDB.
+const POSTGRES_SPEC: &str = "tests/lint/storages-node.yaml";
+
+/// The postgres store's connection string: a `NoEcho` parameter (a deploy never shows or writes
+/// it) that becomes the function's `DATABASE_URL`; no DynamoDB table.
+fn assert_database_url(spec: &str, doc: &serde_yaml::Value) {
+    let parameter = &doc["Parameters"]["DatabaseUrl"];
+    assert_eq!(
+        parameter["Type"], "String",
+        "{spec}: the DatabaseUrl parameter"
+    );
+    assert_eq!(parameter["NoEcho"], true, "{spec}: DatabaseUrl is NoEcho");
+    let env = &doc["Resources"]["ApiFunction"]["Properties"]["Environment"]["Variables"];
+    assert_eq!(
+        tagged(&env["DATABASE_URL"]),
+        Some(("!Ref".into(), "DatabaseUrl".into())),
+        "{spec}: DATABASE_URL"
+    );
+    assert!(
+        doc["Resources"]["ItemsTable"].is_null(),
+        "{spec}: a DynamoDB table without the dynamodb storage"
+    );
+}
+
 #[test]
 fn sam_templates_pass_cfn_lint() {
     require_python_venv();
     let linter = install_pinned_tool("tests/e2e/install-cfn-lint.sh");
-    let specs = ["specs/jwt-cors.yaml", "specs/lambda-gateway.yaml"];
+    // The last keeps its items in PostgreSQL: its connection string is a secret parameter.
+    let specs = [
+        "specs/jwt-cors.yaml",
+        "specs/lambda-gateway.yaml",
+        POSTGRES_SPEC,
+    ];
     let projects: Vec<_> = specs
         .iter()
         .map(|spec| generated_project(spec, TARGET))
@@ -238,7 +267,11 @@ fn sam_templates_pass_cfn_lint() {
             source.contains(&format!("export const {export} = ")),
             "{spec}: {module}.js does not export {export}"
         );
-        assert_items_table(spec, &doc);
+        if *spec == POSTGRES_SPEC {
+            assert_database_url(spec, &doc);
+        } else {
+            assert_items_table(spec, &doc);
+        }
         templates.push(template);
     }
 
