@@ -358,22 +358,27 @@ fn netlify_blobs_under_netlify_dev() {
     assert_passed(&out, "netlify");
 }
 
-#[test]
-fn cloudflare_kv_under_wrangler_dev() {
-    let jwks = start_jwks();
-    let (_tmp, project) = starter("cloudflare-workers");
+/// The CRUD table under `wrangler dev`, the JWT settings of `jwks` in the project's `.dev.vars`.
+fn under_wrangler_dev(project: &Path, jwks: &common::Jwks) -> Output {
     let vars: String = jwks
         .env()
         .iter()
         .map(|(name, value)| format!("{name}=\"{value}\"\n"))
         .collect();
     std::fs::write(project.join(".dev.vars"), vars).expect("write .dev.vars");
-    let out = under(
+    under(
         "wrangler-dev.sh",
-        &project,
+        project,
         "cloudflare-workers",
         &[("JWT_STATE", jwks.state.to_str().expect("UTF-8 path"))],
-    );
+    )
+}
+
+#[test]
+fn cloudflare_kv_under_wrangler_dev() {
+    let jwks = start_jwks();
+    let (_tmp, project) = starter("cloudflare-workers");
+    let out = under_wrangler_dev(&project, &jwks);
     assert_passed(&out, "cloudflare-workers");
 }
 
@@ -426,18 +431,7 @@ fn d1_under_wrangler_dev() {
         "wrangler d1 migrations apply DB --local: {}",
         output_text(&out)
     );
-    let vars: String = jwks
-        .env()
-        .iter()
-        .map(|(name, value)| format!("{name}=\"{value}\"\n"))
-        .collect();
-    std::fs::write(project.join(".dev.vars"), vars).expect("write .dev.vars");
-    let out = under(
-        "wrangler-dev.sh",
-        &project,
-        "cloudflare-workers",
-        &[("JWT_STATE", jwks.state.to_str().expect("UTF-8 path"))],
-    );
+    let out = under_wrangler_dev(&project, &jwks);
     assert_passed(&out, "cloudflare-workers + d1");
 }
 
