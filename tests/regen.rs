@@ -472,18 +472,13 @@ fn switching_language_is_refused_and_writes_nothing() {
     edit(&dir, "scaffold.yaml", |s| {
         s.replacen("\nauth:", "\nlanguage: typescript\nauth:", 1)
     });
-    let before = snapshot(&dir);
-    for cmd in ["generate", "check", "diff"] {
-        let a = scaffold().arg(cmd).arg("--dir").arg(&dir).assert().code(2);
-        let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
-        assert!(
-            err.contains(
-                "asks for `language: typescript`, but this project was generated in javascript"
-            ) && err.contains("keep `language: javascript` (or no `language` key)"),
-            "{cmd}: {err}"
-        );
-    }
-    assert_eq!(snapshot(&dir), before);
+    refused_everywhere(
+        &dir,
+        &[
+            "asks for `language: typescript`, but this project was generated in javascript",
+            "keep `language: javascript` (or no `language` key)",
+        ],
+    );
 
     // TypeScript -> JavaScript.
     let tmp = tempfile::tempdir().unwrap();
@@ -504,14 +499,25 @@ fn switching_language_is_refused_and_writes_nothing() {
     edit(&dir, "scaffold.yaml", |s| {
         s.replace("language: typescript", "language: javascript")
     });
-    let before = snapshot(&dir);
-    let a = generate(&dir, &[]).code(2);
-    let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
-    assert!(
-        err.contains(
-            "asks for `language: javascript`, but this project was generated in typescript"
-        ) && err.contains("keep `language: typescript`, or generate a new project"),
-        "{err}"
+    refused_everywhere(
+        &dir,
+        &[
+            "asks for `language: javascript`, but this project was generated in typescript",
+            "keep `language: typescript`, or generate a new project",
+        ],
     );
-    assert_eq!(snapshot(&dir), before);
+}
+
+/// `generate`, `check` and `diff` on `dir` each exit 2 saying every one of `said`, and nothing in
+/// `dir` changes.
+fn refused_everywhere(dir: &Path, said: &[&str]) {
+    let before = snapshot(dir);
+    for cmd in ["generate", "check", "diff"] {
+        let a = scaffold().arg(cmd).arg("--dir").arg(dir).assert().code(2);
+        let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+        for text in said {
+            assert!(err.contains(text), "{cmd}: no {text:?} in:\n{err}");
+        }
+    }
+    assert_eq!(snapshot(dir), before);
 }
