@@ -325,12 +325,22 @@ pub fn handler_dir(target: &str) -> PathBuf {
 pub fn target_project(spec: &str, target: &str, overlay: &str) -> (tempfile::TempDir, PathBuf) {
     let root = manifest_dir();
     let (tmp, project) = generated_project(spec, target);
-    let handlers = project.join(handler_dir(target));
+    overlay_handlers(
+        &root.join(overlay),
+        &project.join(handler_dir(target)),
+        "js",
+    );
+    (tmp, project)
+}
+
+/// Copies each file `<stem>.js` of the flat folder `overlay` over the generated handler
+/// `<stem>.<ext>` in `handlers`; every overlay file must replace one, and there must be one.
+fn overlay_handlers(overlay: &Path, handlers: &Path, ext: &str) {
     let mut copied = 0;
-    for entry in std::fs::read_dir(root.join(overlay)).expect("overlay folder") {
+    for entry in std::fs::read_dir(overlay).expect("overlay folder") {
         let file = entry.expect("overlay entry").path();
-        let name = file.file_name().expect("file name");
-        let dest = handlers.join(name);
+        let stem = file.file_stem().expect("file stem").to_string_lossy();
+        let dest = handlers.join(format!("{stem}.{ext}"));
         assert!(
             dest.is_file(),
             "{} has no generated counterpart {} (renamed handler?)",
@@ -340,8 +350,7 @@ pub fn target_project(spec: &str, target: &str, overlay: &str) -> (tempfile::Tem
         std::fs::copy(&file, &dest).expect("copy overlay file");
         copied += 1;
     }
-    assert!(copied > 0, "nothing in {overlay}");
-    (tmp, project)
+    assert!(copied > 0, "nothing in {}", overlay.display());
 }
 
 // ---- End to end with JWT auth ----
@@ -731,25 +740,10 @@ pub fn ts_target_project(spec: &str, target: &str, overlay: &str) -> (tempfile::
         .output()
         .expect("run scaffold new");
     assert!(out.status.success(), "{}", output_text(&out));
-    let handlers = project.join(handler_dir(target));
-    let mut copied = 0;
-    for entry in std::fs::read_dir(root.join(overlay)).expect("overlay folder") {
-        let file = entry.expect("overlay entry").path();
-        let stem = file
-            .file_stem()
-            .expect("file stem")
-            .to_string_lossy()
-            .into_owned();
-        let dest = handlers.join(format!("{stem}.ts"));
-        assert!(
-            dest.is_file(),
-            "{} has no generated counterpart {}",
-            file.display(),
-            dest.display()
-        );
-        std::fs::copy(&file, &dest).expect("copy overlay file");
-        copied += 1;
-    }
-    assert!(copied > 0, "nothing in {overlay}");
+    overlay_handlers(
+        &root.join(overlay),
+        &project.join(handler_dir(target)),
+        "ts",
+    );
     (tmp, project)
 }
