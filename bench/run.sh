@@ -269,9 +269,11 @@ for n in $NS; do
     r="$(printf 'res%03d' $((n / 5)))"
     {
         # The client gains the resource's methods; the store module (its storage), the smoke test
-        # (its 401 cases) and the README (its routes) receive 3-way merges.
+        # (its 401 cases), the README (its routes) and .gitattributes (its routes' module, marked
+        # generated) receive 3-way merges.
         for f in README.md netlify/functions/api.js openapi.yaml client/api.js \
-            netlify/functions/_shared/store.js test/smoke.test.js \
+            netlify/functions/_shared/store.js test/smoke.test.js .gitattributes \
+            netlify/functions/_shared/routes/$r.js \
             netlify/functions/api-methods/$r-{create,delete,list,read,update}.js; do
             printf '%s\n.scaffold/base/%s\n' "$f" "$f"
         done
@@ -449,7 +451,7 @@ git_rev="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
         w="$W/res/written-plus-$n" e="$W/res/expected-plus-$n"
         extra="$(comm -23 "$w" "$e" | paste -sd' ')" missing="$(comm -13 "$w" "$e" | paste -sd' ')"
         [[ -z "$extra$missing" ]] && s=PASS || s=MISS
-        target "$s" "\`generate\` after adding one resource at $n ops writes only the new and changed files: $(wc -l <"$w") written, $(wc -l <"$e") expected (5 handlers, api.js, openapi.yaml, the client, the merged README.md, store.js and smoke test, their .scaffold/base/ copies, lock.yaml)$([[ -n "$extra" ]] && printf '; unexpected: %s' "$extra")$([[ -n "$missing" ]] && printf '; not written: %s' "$missing")"
+        target "$s" "\`generate\` after adding one resource at $n ops writes only the new and changed files: $(wc -l <"$w") written, $(wc -l <"$e") expected (5 handlers, the routes' module, api.js, openapi.yaml, the client, the merged README.md, store.js, smoke test and .gitattributes, their .scaffold/base/ copies, lock.yaml)$([[ -n "$extra" ]] && printf '; unexpected: %s' "$extra")$([[ -n "$missing" ]] && printf '; not written: %s' "$missing")"
     done
     for n in $NS; do
         [[ "$n" == 1000 ]] && continue

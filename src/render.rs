@@ -158,6 +158,20 @@ impl Templates {
         env.add_filter("js_call", js_call);
         env.add_filter("js_object", js_object);
         env.add_filter("json", json_literal);
+        env.add_filter(
+            "js_arrow_prop",
+            |body: String, key: String, indent: usize| {
+                js::arrow_prop(&js::key(&key), &body, indent)
+            },
+        );
+        env.add_filter(
+            "js_arrow_entry",
+            |body: String, first: String, indent: usize| js::arrow_entry(&first, &body, indent),
+        );
+        env.add_filter("js_route_map", js_route_map);
+        env.add_filter("import_from", |to: String, from: String| {
+            import_path(&to, &from)
+        });
         env.add_filter("ts_import", |names: Vec<String>, from: String| {
             ts::import_type(&names, &from)
         });
@@ -331,7 +345,10 @@ pub(crate) fn render(
         templates.get(view::STORE).unwrap_or_default(),
     )?;
     let store = minijinja::Value::from(Serde(&store));
-    let routing = minijinja::Value::from(Serde(&view::routing(model)));
+    let group_rule = rules.iter().find(|rule| rule.each == Each::Group);
+    let routing = view::routing(model, group_rule.map(|rule| rule.path.as_str()));
+    let groups: Vec<&view::Group> = routing.param.iter().chain(&routing.fixed).collect();
+    let routing_value = minijinja::Value::from(Serde(&routing));
     let ts = minijinja::Value::from(Serde(&ts::view(model)));
     for rule in rules.iter().copied().chain(&storage_rules) {
         if rule.when == When::Storage && model.storages.is_empty() {
@@ -358,20 +375,83 @@ pub(crate) fn render(
         match rule.each {
             Each::Once => emit(
                 rule.path.clone(),
-                context! { api => api.clone(), target => target_value.clone(), handlers => handlers.clone(), paths => paths.clone(), package => package.clone(), lint => lint.clone(), store => store.clone(), routing => routing.clone(), ts => ts.clone(), file => &rule.path },
+                context! { api => api.clone(), target => target_value.clone(), handlers => handlers.clone(), paths => paths.clone(), package => package.clone(), lint => lint.clone(), store => store.clone(), routing => routing_value.clone(), ts => ts.clone(), file => &rule.path },
             )?,
             Each::Operation => {
                 for op in &model.operations {
                     let path = rule.path.replace("{operation}", &op.stem);
                     emit(
                         path.clone(),
-                        context! { api => api.clone(), target => target_value.clone(), handlers => handlers.clone(), paths => paths.clone(), package => package.clone(), lint => lint.clone(), store => store.clone(), routing => routing.clone(), ts => ts.clone(), op => Serde(op), file => path },
+                        context! { api => api.clone(), target => target_value.clone(), handlers => handlers.clone(), paths => paths.clone(), package => package.clone(), lint => lint.clone(), store => store.clone(), routing => routing_value.clone(), ts => ts.clone(), op => Serde(op), file => path },
+                    )?;
+                }
+            }
+            Each::Group => {
+                for group in &groups {
+                    let path = rule.path.replace("{group}", &group.stem);
+                    emit(
+                        path.clone(),
+                        context! { api => api.clone(), target => target_value.clone(), handlers => handlers.clone(), paths => paths.clone(), package => package.clone(), lint => lint.clone(), store => store.clone(), routing => routing_value.clone(), ts => ts.clone(), group => Serde(group), file => path },
                     )?;
                 }
             }
         }
     }
     Ok(tree)
+}
+
+/// A route group as `js_route_map` reads it.
+#[derive(serde::Deserialize)]
+struct GroupFile {
+    segment: String,
+    file: String,
+}
+
+/// `{{ groups|js_route_map(key, load, from, indent) }}`: the property `key: new Map([...])` at
+/// column `indent` of each group's segment and loader `() => load('<its module from from>')`.
+fn js_route_map(
+    groups: minijinja::Value,
+    key: String,
+    load: String,
+    from: String,
+    indent: usize,
+) -> Result<String, minijinja::Error> {
+    let groups: Vec<GroupFile> = serde_json::from_value(to_json(&groups)?).map_err(|e| {
+        minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!("not route groups with files: {e}"),
+        )
+    })?;
+    let entries: Vec<(String, String)> = groups
+        .iter()
+        .map(|g| {
+            let path = js::string(&import_path(&g.file, &from));
+            (js::string(&g.segment), format!("{load}({path})"))
+        })
+        .collect();
+    Ok(js::arrow_map(&key, &entries, indent))
+}
+
+/// `{{ to|import_from(from) }}`: how the project file `from` imports the project file `to`: the
+/// relative path from `from`'s folder, starting with `./` or `../` (both paths are `/`-separated
+/// and relative to the project).
+fn import_path(to: &str, from: &str) -> String {
+    let from_dir: Vec<&str> = from.split('/').collect::<Vec<_>>();
+    let from_dir = &from_dir[..from_dir.len() - 1];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dir
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(to_parts.len() - 1);
+    let ups = from_dir.len() - common;
+    let rest = to_parts[common..].join("/");
+    if ups == 0 {
+        format!("./{rest}")
+    } else {
+        format!("{}{rest}", "../".repeat(ups))
+    }
 }
 
 /// Block tags take their line with them; a template's last newline is kept.
@@ -465,4 +545,41 @@ fn js_object(
 /// escapes, so `'` stays `'` in code review.
 fn json_literal(value: minijinja::Value) -> Result<String, minijinja::Error> {
     Ok(to_json(&value)?.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::import_path;
+
+    #[test]
+    fn import_paths_are_relative_to_the_importing_file() {
+        let cases = [
+            ("api/index.js", "api/_lib/routes/a.js", "./_lib/routes/a.js"),
+            (
+                "src/api.js",
+                "src/shared/routes/_param.js",
+                "./shared/routes/_param.js",
+            ),
+            (
+                "src/shared/routes/a.js",
+                "src/methods/a-list.js",
+                "../../methods/a-list.js",
+            ),
+            (
+                "netlify/functions/_shared/routes/a.js",
+                "netlify/functions/api-methods/a.ts",
+                "../../api-methods/a.ts",
+            ),
+            (
+                "src/functions/api.js",
+                "src/shared/routes/a.js",
+                "../shared/routes/a.js",
+            ),
+            ("a.js", "b/c.js", "./b/c.js"),
+            ("b/a.js", "b.js", "../b.js"),
+        ];
+        for (from, to, want) in cases {
+            assert_eq!(import_path(to, from), want, "{from} -> {to}");
+        }
+    }
 }

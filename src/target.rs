@@ -126,7 +126,8 @@ pub struct LintDesc {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileRule {
-    /// Output path; `{operation}` stands for the operation's file stem.
+    /// Output path; `{operation}` stands for the operation's file stem, `{group}` for a route
+    /// group's.
     pub path: String,
     /// Template name, relative to the target's folder; a name starting with `_shared/` is one of
     /// the templates every target may use.
@@ -167,6 +168,9 @@ pub enum Each {
     #[default]
     Once,
     Operation,
+    /// One file per group of routes (those that share a first segment; `{group}` in the path is
+    /// the group's stem): the route table's modules, loaded on first use.
+    Group,
 }
 
 impl TargetDesc {

@@ -106,7 +106,9 @@ fn user_edits_survive_spec_changes() {
     insta::assert_snapshot!(text);
     assert!(read(&dir, HANDLER).contains("const MAX_LIMIT = 50; // my list"));
     assert!(read(&dir, "netlify/functions/api-methods/search.js").contains("not_implemented"));
-    assert!(read(&dir, API).contains("require('./api-methods/search.js')"));
+    assert!(read(&dir, API).contains("['search', () => require('./_shared/routes/search.js')]"));
+    assert!(read(&dir, "netlify/functions/_shared/routes/search.js")
+        .contains("require('../../api-methods/search.js')"));
     let readme = read(&dir, "README.md");
     assert!(
         readme.contains("Our own notes.") && readme.contains("`/api/search`"),
@@ -148,7 +150,7 @@ fn overlapping_edits_are_a_conflict_and_nothing_is_written() {
         readme.contains("<<<<<<< yours") && readme.contains(">>>>>>> generated now"),
         "{readme}"
     );
-    assert!(read(&dir, API).contains("public: true"));
+    assert!(read(&dir, "netlify/functions/_shared/routes/movies.js").contains("public: true"));
     // Once resolved, the file is the user's and the next run keeps it.
     edit(&dir, "README.md", |s| {
         let start = s.find("<<<<<<<").unwrap();
@@ -191,7 +193,7 @@ fn hand_edited_owned_file_is_refused_then_forced() {
     let a = generate(&dir, &["--force"]).success();
     assert!(out(&a).contains("  updated netlify/functions/api.js"));
     assert!(!read(&dir, API).contains("quick hack"));
-    assert!(read(&dir, API).contains("api-methods/search.js"));
+    assert!(read(&dir, API).contains("_shared/routes/search.js"));
 }
 
 #[test]
@@ -441,7 +443,9 @@ fn typescript_projects_regenerate_like_javascript_ones() {
     assert!(read(&dir, TYPES).contains("  rating?: number;"));
     assert!(read(&dir, TYPES).contains("export type SearchResult = Reply<unknown> | undefined;"));
     assert!(read(&dir, "netlify/functions/_shared/dispatcher.js")
-        .contains("import('../api-methods/search.ts')"));
+        .contains("import('./routes/search.js')"));
+    assert!(read(&dir, "netlify/functions/_shared/routes/search.js")
+        .contains("import('../../api-methods/search.ts')"));
     // A hand edit of an owned .ts file is refused, as for .js.
     edit(&dir, TYPES, |s| s + "// mine\n");
     let c = scaffold()

@@ -52,6 +52,13 @@ fn adding_a_resource_to_a_large_project() {
         })
         .collect();
     expected.insert(("netlify/functions/api.js".into(), Action::Update));
+    // Its routes' module (the route table gains one line for it), which .gitattributes marks as
+    // generated.
+    expected.insert((
+        "netlify/functions/_shared/routes/res200.js".into(),
+        Action::Create,
+    ));
+    expected.insert((".gitattributes".into(), Action::Merge));
     expected.insert(("openapi.yaml".into(), Action::Update));
     expected.insert(("README.md".into(), Action::Merge));
     // The client gains the resource's functions; the store its storage entry; the smoke tests a
@@ -109,7 +116,7 @@ fn adding_a_resource_to_a_large_project() {
     // And the run itself agrees, then the next one is a no-op.
     let out = stdout(scaffold().arg("generate").arg("--dir").arg(&dir));
     assert!(
-        out.ends_with("created 5, updated 3, merged 3, unchanged 1011\n"),
+        out.ends_with("created 6, updated 3, merged 4, unchanged 1210\n"),
         "{out}"
     );
     let again = stdout(scaffold().arg("generate").arg("--dir").arg(&dir));

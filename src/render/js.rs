@@ -289,10 +289,99 @@ pub(crate) fn arrow_prop(key: &str, body: &str, indent: usize) -> String {
     format!("{key}: () =>\n{}{body}", " ".repeat(indent + INDENT))
 }
 
+/// The array element `[first, () => body]` at column `indent`, before its `,` (a `Map` entry
+/// whose value is a loader): on one line when it fits, else one element a line, the arrow broken
+/// after `=>` when it alone is too wide (as Prettier breaks it). `first` is code.
+pub(crate) fn arrow_entry(first: &str, body: &str, indent: usize) -> String {
+    let flat = format!("[{first}, () => {body}]");
+    if indent + width(&flat) < WIDTH {
+        return flat;
+    }
+    let inner = indent + INDENT;
+    let arrow = format!("() => {body}");
+    let arrow = if inner + width(&arrow) < WIDTH {
+        arrow
+    } else {
+        format!("() =>\n{}{body}", pad(inner + INDENT))
+    };
+    format!(
+        "[\n{p}{first},\n{p}{arrow},\n{}]",
+        pad(indent),
+        p = pad(inner)
+    )
+}
+
+/// The property `key: new Map([...])` at column `indent`, before its `,`, of entries
+/// `[first, () => body]` (`first` is code): `new Map()` when empty; one entry on one line when it
+/// fits; else, and always for two or more (Prettier breaks an array of several arrays), one entry
+/// a line (`arrow_entry`).
+pub(crate) fn arrow_map(key_name: &str, entries: &[(String, String)], indent: usize) -> String {
+    let head = key(key_name);
+    if entries.is_empty() {
+        return format!("{head}: new Map()");
+    }
+    if let [(first, body)] = entries {
+        let flat = format!("{head}: new Map([[{first}, () => {body}]])");
+        if indent + width(&flat) < WIDTH {
+            return flat;
+        }
+    }
+    let inner = indent + INDENT;
+    let mut out = format!("{head}: new Map([\n");
+    for (first, body) in entries {
+        out.push_str(&format!(
+            "{}{},\n",
+            pad(inner),
+            arrow_entry(first, body, inner)
+        ));
+    }
+    out.push_str(&format!("{}])", pad(indent)));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn maps_of_loaders_break_as_prettier_breaks_them() {
+        let e = |s: &str| (format!("'{s}'"), format!("require('./{s}.js')"));
+        assert_eq!(arrow_map("fixed", &[], 2), "fixed: new Map()");
+        assert_eq!(
+            arrow_map("fixed", &[e("a")], 2),
+            "fixed: new Map([['a', () => require('./a.js')]])"
+        );
+        assert_eq!(
+            arrow_map("fixed", &[e("a"), e("b")], 2),
+            "fixed: new Map([\n    ['a', () => require('./a.js')],\n    ['b', () => require('./b.js')],\n  ])"
+        );
+        let long = "s".repeat(40);
+        assert_eq!(
+            arrow_map("fixed", &[e(&long)], 2),
+            format!("fixed: new Map([\n    ['{long}', () => require('./{long}.js')],\n  ])")
+        );
+    }
+
+    #[test]
+    fn map_entries_break_as_prettier_breaks_them() {
+        assert_eq!(
+            arrow_entry("'a'", "require('./a.js')", 4),
+            "['a', () => require('./a.js')]"
+        );
+        let seg = format!("'{}'", "s".repeat(55));
+        let body = format!("require('./_shared/routes/{}.js')", "s".repeat(55));
+        assert_eq!(
+            arrow_entry(&seg, &body, 4),
+            format!("[\n      {seg},\n      () => {body},\n    ]")
+        );
+        let seg = format!("'{}'", "s".repeat(100));
+        let body = format!("require('./_shared/routes/{}.js')", "s".repeat(100));
+        assert_eq!(
+            arrow_entry(&seg, &body, 4),
+            format!("[\n      {seg},\n      () =>\n        {body},\n    ]")
+        );
+    }
 
     #[test]
     fn calls_break_one_argument_a_line_past_the_width() {

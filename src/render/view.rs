@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::{Storages, TemplateError};
-use crate::model::{Language, Method, Model, Operation, Route, Segment};
+use crate::model::{Language, Method, Model, Operation, Resource, Route, Segment};
 use crate::storage::{self, StorageDesc};
 use crate::target::TargetDesc;
 
@@ -239,20 +239,32 @@ pub(crate) fn lint(desc: &TargetDesc) -> Lint {
 
 /// What `_shared/tables.js` prints as the route table: the routes grouped by their first segment
 /// (a parameter, or each fixed segment; every path has one), in match order within each group,
-/// each method with its operation. A group is a function in the generated table, so that a cold
-/// start compiles and builds none of them: a request builds its group's routes on first use.
+/// each method with its operation. Where the target has an `each: group` file rule, each group is
+/// a module of its own (`file`), which the dispatcher loads on the first request into the group,
+/// so that a cold start reads, compiles and builds none of them; else a group is a function in
+/// the table itself.
 #[derive(Debug, Serialize)]
 pub(crate) struct Routing<'a> {
     /// The routes whose first segment is a parameter.
-    param: Vec<RouteView<'a>>,
+    pub(crate) param: Option<Group<'a>>,
     /// The routes by their first (fixed) segment, in match order.
-    fixed: Vec<FixedGroup<'a>>,
+    pub(crate) fixed: Vec<Group<'a>>,
+    /// Whether the groups are in the table (no `each: group` rule), not modules of their own.
+    inline: bool,
 }
 
+/// One group of routes: those whose first segment is `segment` (`None`: a parameter).
 #[derive(Debug, Serialize)]
-struct FixedGroup<'a> {
-    segment: &'a str,
+pub(crate) struct Group<'a> {
+    segment: Option<&'a str>,
+    /// Its module's file stem: the segment, `_param` for the parameter group; unique in a project
+    /// whatever the case (a `-2`, `-3`, ... suffix where two would differ only in case).
+    pub(crate) stem: String,
+    /// Its module's path in the project, where the target has an `each: group` rule.
+    pub(crate) file: Option<String>,
     routes: Vec<RouteView<'a>>,
+    /// The resources whose fields a body of these routes is validated against, in model order.
+    schemas: Vec<&'a Resource>,
 }
 
 #[derive(Debug, Serialize)]
@@ -269,34 +281,75 @@ struct MethodView<'a> {
     op: &'a Operation,
 }
 
-/// The routing view of `model`.
-pub(crate) fn routing(model: &Model) -> Routing<'_> {
+/// The stem of the parameter group's module.
+const PARAM_STEM: &str = "_param";
+
+/// The routing view of `model`; `group_path` is the target's `each: group` rule's path (`{group}`
+/// stands for a group's stem), if it has one.
+pub(crate) fn routing<'a>(model: &'a Model, group_path: Option<&str>) -> Routing<'a> {
     let by_name: BTreeMap<&str, &Operation> = model
         .operations
         .iter()
         .map(|op| (op.name.camel.as_str(), op))
         .collect();
     let view = |route| route_view(route, &by_name);
-    let mut routing = Routing {
-        param: Vec::new(),
-        fixed: Vec::new(),
+    let group = |segment| Group {
+        segment,
+        stem: String::new(),
+        file: None,
+        routes: Vec::new(),
+        schemas: Vec::new(),
     };
+    let mut param: Option<Group<'a>> = None;
+    let mut fixed: Vec<Group<'a>> = Vec::new();
     for route in &model.routes {
-        match route.segments.first() {
+        let into = match route.segments.first() {
             Some(Segment {
                 literal: Some(segment),
                 ..
-            }) => match routing.fixed.iter_mut().find(|g| g.segment == segment) {
-                Some(group) => group.routes.push(view(route)),
-                None => routing.fixed.push(FixedGroup {
-                    segment,
-                    routes: vec![view(route)],
-                }),
+            }) => match fixed
+                .iter()
+                .position(|g| g.segment == Some(segment.as_str()))
+            {
+                Some(i) => &mut fixed[i],
+                None => {
+                    fixed.push(group(Some(segment.as_str())));
+                    fixed.last_mut().expect("just pushed")
+                }
             },
-            _ => routing.param.push(view(route)),
-        }
+            _ => param.get_or_insert_with(|| group(None)),
+        };
+        into.routes.push(view(route));
     }
-    routing
+    // Stems: the parameter group's first, then the fixed groups' in match order.
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    for g in param.iter_mut().chain(fixed.iter_mut()) {
+        let base = g.segment.unwrap_or(PARAM_STEM);
+        let mut stem = base.to_string();
+        let mut n = 2;
+        while !taken.insert(stem.to_lowercase()) {
+            stem = format!("{base}-{n}");
+            n += 1;
+        }
+        g.file = group_path.map(|p| p.replace("{group}", &stem));
+        g.stem = stem;
+        let used: BTreeSet<&str> = g
+            .routes
+            .iter()
+            .flat_map(|r| &r.operations)
+            .filter_map(|m| m.op.body_resource.as_deref())
+            .collect();
+        g.schemas = model
+            .resources
+            .iter()
+            .filter(|r| used.contains(r.name.spec.as_str()))
+            .collect();
+    }
+    Routing {
+        param,
+        fixed,
+        inline: group_path.is_none(),
+    }
 }
 
 fn route_view<'a>(route: &'a Route, by_name: &BTreeMap<&str, &'a Operation>) -> RouteView<'a> {

@@ -136,10 +136,20 @@ function routeTree(routes) {
 /** Each group of ROUTES that a request reached -> the tree of its routes, built on its first use. */
 const ROUTE_TREES = new Map();
 
+/**
+ * A group's tree: a group is a function that returns its routes, or loads the module that holds
+ * them (a CommonJS module exports them, an ES module as `default`). Only a group's first request
+ * waits for it; concurrent first requests share one load.
+ */
 function treeOf(group) {
   let tree = ROUTE_TREES.get(group);
   if (tree === undefined) {
-    tree = routeTree(group());
+    tree = Promise.resolve(group()).then((loaded) => {
+      const built = routeTree(Array.isArray(loaded) ? loaded : loaded.default);
+      ROUTE_TREES.set(group, built);
+      return built;
+    });
+    tree.catch(() => ROUTE_TREES.delete(group));
     ROUTE_TREES.set(group, tree);
   }
   return tree;
@@ -158,11 +168,18 @@ function findRoute(node, segments, i) {
  * The route that matches the segments, with its params: in the group of the first segment, then
  * in the group of the routes that start with a parameter (every route has a first segment).
  */
-function matchRoute(segments) {
+async function matchRoute(segments) {
   if (segments.length === 0) return null;
   const fixed = ROUTES.fixed.get(segments[0]);
-  let route = fixed === undefined ? null : findRoute(treeOf(fixed), segments, 0);
-  if (route === null && ROUTES.param !== null) route = findRoute(treeOf(ROUTES.param), segments, 0);
+  let route = null;
+  if (fixed !== undefined) {
+    const tree = treeOf(fixed);
+    route = findRoute(tree instanceof Promise ? await tree : tree, segments, 0);
+  }
+  if (route === null && ROUTES.param !== null) {
+    const tree = treeOf(ROUTES.param);
+    route = findRoute(tree instanceof Promise ? await tree : tree, segments, 0);
+  }
   if (route === null) return null;
   const params = Object.create(null);
   route.segments.forEach((want, i) => {
@@ -373,7 +390,7 @@ async function handle(request, headers, requestId, cors) {
   const method = String(request.method || '').toUpperCase();
   const segments = pathSegments(request.path);
   if (segments === false) return fail(400, { error: 'bad_path' });
-  const found = segments && matchRoute(segments);
+  const found = segments && (await matchRoute(segments));
   if (!found) return fail(404, { error: 'not_found' });
   const { route, params } = found;
 

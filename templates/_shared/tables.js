@@ -8,42 +8,18 @@ const CORS = {
 };
 
 const LIMITS = { bodyBytes: {{ api.limits.body_bytes|js }} };
-{% if api.operations|selectattr("body_resource")|list %}
+{% import "_shared/routes.j2" as rt %}
+{% if routing.inline and api.operations|selectattr("body_resource")|list %}
 
 // The fields of each resource: what create and update bodies are validated against.
 const SCHEMAS = {
 {% for r in api.resources %}
-{% if r.fields %}
-  {{ r.name.spec|js_key }}: {
-{% for f in r.fields %}
-    {{ f|js_prop(f.name, 4) }},
-{% endfor %}
-  },
-{% else %}
-  {{ r.name.spec|js_key }}: {},
-{% endif %}
+{{ rt.schema(r, 2) -}}
 {% endfor %}
 };
 {% endif %}
 
-{#- One route at column `at`: its path, shape, `Allow` and CORS lists, and each method's operation. -#}
-{% macro route(r, at) %}
-{{ " " * at }}{
-{{ " " * at }}  {{ r.path|js_prop("path", at + 2) }},
-{{ " " * at }}  {{ r.segments|js_prop("segments", at + 2) }},
-{{ " " * at }}  {{ r.allow|js_prop("allow", at + 2) }},
-{{ " " * at }}  {{ r.cors_methods|js_prop("corsMethods", at + 2) }},
-{{ " " * at }}  methods: {
-{% for m in r.operations %}
-{% set op = m.op %}
-{% set schema %}{% if op.body_resource %}SCHEMAS[{{ op.body_resource|js }}]{% else %}null{% endif %}{% endset %}
-{% set loader %}{{ load }}('{{ methods }}/{{ op.stem }}.{{ "ts" if api.language == "typescript" else "js" }}'){% endset %}
-{{ " " * at }}    {{ [["name", op.name.camel], ["load", loader|safe, "arrow"], ["public", op.public], ["roles", op.roles], ["schema", schema|safe]]|js_object(m.method, at + 4) }},
-{% endfor %}
-{{ " " * at }}  },
-{{ " " * at }}},
-{% endmacro %}
-
+{% if routing.inline %}
 // The routes, grouped by their first segment: a parameter (`param`), or each fixed segment
 // (`fixed`). A group is a function, so that a cold start compiles and
 // builds none of them: the dispatcher builds a group's routes on the first request into it. In
@@ -54,8 +30,8 @@ const SCHEMAS = {
 const ROUTES = {
 {% if routing.param %}
   param: () => [
-{% for r in routing.param %}
-{{ route(r, 4) -}}
+{% for r in routing.param.routes %}
+{{ rt.route(r, 4, load, file, handlers) -}}
 {% endfor %}
   ],
 {% else %}
@@ -68,7 +44,7 @@ const ROUTES = {
       {{ g.segment|js }},
       () => [
 {% for r in g.routes %}
-{{ route(r, 8) -}}
+{{ rt.route(r, 8, load, file, handlers) -}}
 {% endfor %}
       ],
     ],
@@ -78,3 +54,18 @@ const ROUTES = {
   fixed: new Map(),
 {% endif %}
 };
+{% else %}
+// The routes, grouped by their first segment: a parameter (`param`), or each fixed segment
+// (`fixed`). Each group is a module of its own, loaded on the first request into it: a cold start
+// reads and compiles none of them, whatever the size of the API (the literal paths let bundlers
+// include every file). In match order: at the first segment where two paths differ, a fixed one
+// wins over a parameter.
+const ROUTES = {
+{% if routing.param %}
+  {{ (load ~ "(" ~ (routing.param.file|import_from(file)|js) ~ ")")|js_arrow_prop("param", 2) }},
+{% else %}
+  param: null,
+{% endif %}
+  {{ routing.fixed|js_route_map("fixed", load, file, 2) }},
+};
+{% endif %}

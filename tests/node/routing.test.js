@@ -19,14 +19,17 @@ const ROUTES = JSON.parse(process.env.ROUTES_JSON || 'null');
 if (!PROJECT_DIR || !Array.isArray(ROUTES)) throw new Error('set PROJECT_DIR and ROUTES_JSON');
 const ENTRY = path.join(PROJECT_DIR, 'netlify/functions/api.js');
 const METHODS_DIR = path.join(PROJECT_DIR, 'netlify/functions/api-methods');
+// The route table's modules, one per first segment (loaded on a first request into it).
+const ROUTES_DIR = path.join(PROJECT_DIR, 'netlify/functions/_shared/routes');
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const ALPHABET = ['x', 'y', 'z', 'a', 'b', 'c', 'fixed', 'q'];
 
 const handlerFilesLoaded = () => Object.keys(require.cache).filter((f) => f.startsWith(METHODS_DIR + path.sep));
+const routeFilesLoaded = () => Object.keys(require.cache).filter((f) => f.startsWith(ROUTES_DIR + path.sep));
 
-// Loaded here, before any request: the handler files must not be.
+// Loaded here, before any request: the handler files and the route table's modules must not be.
 const { handler } = require(ENTRY);
-const loadedAtStart = handlerFilesLoaded();
+const loadedAtStart = [...handlerFilesLoaded(), ...routeFilesLoaded()];
 
 /** The reference: the shapes (paths) that match, ordered so that at the first segment where two
  * differ a fixed one comes first; the first wins, then the method picks its operation or 405. */
@@ -91,14 +94,19 @@ it('every path and method routes as the reference says (fixed before parameter, 
 });
 
 it('handler files load on their first request only, and one that exports no function is a 500', async () => {
-  assert.deepEqual(loadedAtStart, [], 'no handler file is loaded with the dispatcher');
+  assert.deepEqual(loadedAtStart, [], 'no handler file or route module is loaded with the dispatcher');
+  // The routing test above reached every group of routes: each module is loaded, and the
+  // parameter group's too (the routes starting with a parameter).
+  assert.deepEqual(routeFilesLoaded().sort(), fs.readdirSync(ROUTES_DIR).map((f) => path.join(ROUTES_DIR, f)).sort());
+  assert.ok(fs.existsSync(path.join(ROUTES_DIR, '_param.js')), 'the spec has routes starting with a parameter');
   // The routing test above called every operation: each file is loaded once, and only those.
   const files = fs.readdirSync(METHODS_DIR).map((f) => path.join(METHODS_DIR, f));
   assert.deepEqual(handlerFilesLoaded().sort(), files.sort());
 
   // A fresh dispatcher, whose one handler file exports a number: its route is a 500 with a request
   // id, the others still answer.
-  for (const f of [ENTRY, ...files]) delete require.cache[f];
+  const routeFiles = fs.readdirSync(ROUTES_DIR).map((f) => path.join(ROUTES_DIR, f));
+  for (const f of [ENTRY, ...files, ...routeFiles]) delete require.cache[f];
   const broken = ROUTES[0];
   const file = files.find((f) => path.basename(f) === `${broken.stem}.js`);
   fs.writeFileSync(file, 'module.exports = 42;\n');
