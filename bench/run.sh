@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Whole-process benchmark of scaffold (new, generate, check, diff) at 10, 100 and 1,000
 # operations, against a floor (bench/floor.rs: write the same bytes, nothing else) and against
-# Architect's `arc init` on the same routes. Prints a Markdown table and writes it to
-# bench/results.md, with PASS/MISS per speed target. See bench/README.md.
+# Architect's `arc init` on the same routes. Prints a Markdown table and writes it to its section of
+# bench/results.md (bench/runtime.sh writes the other), with PASS/MISS per speed target. See
+# bench/README.md.
 #
 #   bench/run.sh                      everything (about 1.5 minutes warm on 2 cores)
 #   BENCH_NS="10 100" bench/run.sh    only these sizes (the 1000-op targets then read n/a)
 #   BENCH_SKIP_ARCHITECT=1 bench/run.sh
-#   BENCH_RESULTS=/tmp/r.md bench/run.sh   write the Markdown elsewhere
+#   BENCH_RESULTS=/tmp/r.md bench/run.sh   write the section into another file
 #
 # Not part of the test suite. Misses are reported, never fatal: the script exits 0 unless the
 # benchmark itself could not run (build failed, a command failed, a tool could not be installed).
@@ -340,7 +341,7 @@ label() {
 }
 md="$W/results.md"
 git_rev="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-[[ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null | head -1)" ]] && git_rev="$git_rev (working tree modified)"
+[[ -n "$(git -C "$ROOT" status --porcelain -- . ':!bench/results.md' 2>/dev/null | head -1)" ]] && git_rev="$git_rev (working tree modified)"
 {
     echo "# scaffold benchmark results"
     echo
@@ -466,5 +467,7 @@ git_rev="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 } >"$md"
 
 cat "$md"
-cp "$md" "$RESULTS"
-note "wrote $RESULTS"
+# shellcheck source=section.sh
+. "$ROOT/bench/section.sh"
+put_section "$RESULTS" generator "$md"
+note "wrote the generator's section of $RESULTS"

@@ -3,14 +3,15 @@
 # request of the Netlify function `scaffold new` writes for 10, 100 and 1,000 operations, as
 # generated and as Netlify bundles it (esbuild), side by side with the netlify-modern target, a
 # Hono app with the same routes and headers, and a floor (one bare function, one route). Prints a
-# Markdown table and writes it to bench/runtime-results.md, with PASS/MISS per target.
+# Markdown table and writes it to its section of bench/results.md (bench/run.sh writes the
+# other), with PASS/MISS per target.
 # See bench/README.md, "Runtime benchmark".
 #
 #   bench/runtime.sh                        everything (1.5 to 2.5 minutes warm on 2 cores)
 #   BENCH_NS="10 100" bench/runtime.sh      only these sizes (targets at 1000 ops then read n/a)
 #   BENCH_SKIP_MODERN=1 bench/runtime.sh    without the netlify-modern target
 #   BENCH_COLD_RUNS=7 BENCH_WARM_ITERS=20000 BENCH_WARM_BATCHES=10 bench/runtime.sh
-#   BENCH_RESULTS=/tmp/r.md bench/runtime.sh   write the Markdown elsewhere
+#   BENCH_RESULTS=/tmp/r.md bench/runtime.sh   write the section into another file
 #
 # Not part of the test suite. Misses are reported, never fatal: exits 0 when it measured, 1 only
 # when it could not (build, install, generation or bundling failed, or the generated netlify
@@ -26,7 +27,7 @@ cd "$ROOT"
 ESBUILD_VERSION="0.28.2"
 HONO_VERSION="4.13.23"
 NS="${BENCH_NS:-10 100 1000}"
-RESULTS="${BENCH_RESULTS:-$ROOT/bench/runtime-results.md}"
+RESULTS="${BENCH_RESULTS:-$ROOT/bench/results.md}"
 export BENCH_COLD_RUNS="${BENCH_COLD_RUNS:-7}"
 export BENCH_WARM_ITERS="${BENCH_WARM_ITERS:-20000}"
 export BENCH_WARM_BATCHES="${BENCH_WARM_BATCHES:-10}"
@@ -137,7 +138,7 @@ node "$ROOT/bench/runtime/make-floor.mjs" "$W/headers.json" "$W/floor/floor.cjs"
 log "4. measure (cold starts, then warm requests)"
 git_rev="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 # The results file itself does not count (it is what this run rewrites).
-[[ -n "$(git -C "$ROOT" status --porcelain -- . ':!bench/runtime-results.md' 2>/dev/null | head -1)" ]] &&
+[[ -n "$(git -C "$ROOT" status --porcelain -- . ':!bench/results.md' 2>/dev/null | head -1)" ]] &&
     git_rev="$git_rev (working tree modified)"
 export RT_WORK="$W" RT_NS="$NS" RT_RESULTS_TMP="$W/results.md" RT_MODERN_STATUS="$MODERN_STATUS"
 export RT_ESBUILD_VERSION="$ESBUILD_VERSION" RT_HONO_VERSION="$HONO_VERSION" RT_COMMIT="$git_rev"
@@ -150,6 +151,8 @@ set -e
 [[ -f "$W/results.md" ]] || die "run.mjs wrote no results (exit $rc)"
 awk -v s=$((SECONDS - t_start)) '{ gsub(/@SECONDS@/, s); print }' "$W/results.md" >"$W/results.out"
 cat "$W/results.out"
-cp "$W/results.out" "$RESULTS"
-note "wrote $RESULTS"
+# shellcheck source=section.sh
+. "$ROOT/bench/section.sh"
+put_section "$RESULTS" runtime "$W/results.out"
+note "wrote the runtime section of $RESULTS"
 (( rc == 0 )) || die "could not measure everything that is required (run.mjs exit $rc; see above)"
