@@ -5,8 +5,9 @@
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/scaffold-e2e/ts-<versions>/
 #
 # typescript (tsc), typescript-eslint, @types/node, esbuild (what `npm run build` of a TypeScript
-# project on aws-lambda runs), and the lint tools (prettier, eslint, @eslint/js) next to them, so
-# that a project's eslint.config.js finds typescript-eslint.
+# project on aws-lambda and azure-functions runs), @azure/functions (an azure-functions project's
+# entry and smoke test import it, with its types), and the lint tools (prettier, eslint,
+# @eslint/js) next to them, so that a project's eslint.config.js finds typescript-eslint.
 # Also Node.js 22 (the version tests/e2e/install-tools.sh pins), which runs a TypeScript project's
 # .ts sources as they are (type stripping). Prints `NODE22_BIN=<dir>` (Node 22's bin directory),
 # then the node_modules directory to link into a project. Needs node >= 20, npm, flock.
@@ -16,7 +17,7 @@ exec </dev/null
 # shellcheck source=../lib/install.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/install.sh"
 
-PACKAGES=(typescript typescript-eslint @types/node esbuild prettier eslint @eslint/js)
+PACKAGES=(typescript typescript-eslint @types/node esbuild @azure/functions prettier eslint @eslint/js)
 specs=()
 versions=""
 for p in "${PACKAGES[@]}"; do
