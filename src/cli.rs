@@ -341,6 +341,8 @@ fn execute(command: Command) -> Result<u8, Error> {
                 println!("  auth:      {}", desc.auth_providers.join(", "));
                 let accepted = crate::lower::accepted_storages(&name, &desc, &storages);
                 println!("  storage:   {} (first: the default)", accepted.join(", "));
+                let languages: Vec<&str> = desc.languages.iter().map(|l| l.as_str()).collect();
+                println!("  language:  {} (first: the default)", languages.join(", "));
                 println!("  run:       {}\n", desc.run);
             }
             Ok(0)

@@ -272,6 +272,8 @@ pub(crate) fn render(
 ) -> Result<Tree, Error> {
     let env = templates.environment();
     let mut tree = Tree::default();
+    // The target as this project's language sees it (module system, package.json part, ...).
+    let desc = &*desc.for_language(model.language);
     // The target's files for the project's language.
     let rules: Vec<&crate::target::FileRule> = desc
         .files

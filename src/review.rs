@@ -82,6 +82,21 @@ pub(crate) fn review(old: &Model, new: &Model) -> Vec<Change> {
                 .to_string(),
         ));
     }
+    if old.language != new.language {
+        // The API stays the same; the project does not: `generate` refuses to switch it.
+        out.push(Change::new(
+            "language_changed",
+            false,
+            false,
+            format!(
+                "language changed from `{}` to `{}`: the API is unchanged, but `scaffold generate` \
+                 refuses to switch an existing project's language (generate a new project from the \
+                 spec and move the handlers over)",
+                old.language.as_str(),
+                new.language.as_str()
+            ),
+        ));
+    }
     cors(old, new, &mut out);
     if old.limits.body_bytes != new.limits.body_bytes {
         let lower = new.limits.body_bytes < old.limits.body_bytes;

@@ -67,6 +67,24 @@ pub struct TypeScriptDesc {
     pub platform: Vec<(String, String)>,
     /// What `env` holds: environment variables, or the platform's bindings.
     pub env: String,
+    /// The module system of a TypeScript project's JavaScript where it is not the target's (`esm`
+    /// for a target whose JavaScript is CommonJS: `.ts` sources are ES modules).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    /// Paths the dispatcher also strips before the API's own (a function's own path where the
+    /// platform hands it over instead of the public one), in the order they are tried.
+    #[serde(default)]
+    pub mounts: Vec<String>,
+    /// The target's part of a TypeScript project's package.json, where it is not `package:` (a
+    /// build step: scripts, where the built code is, the bundler).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<PackageDesc>,
+    /// `.gitignore` lines a TypeScript project adds (what its build writes).
+    #[serde(default)]
+    pub gitignore: Vec<String>,
+    /// Folders ESLint also ignores in a TypeScript project (what its build writes).
+    #[serde(default)]
+    pub tool_dirs: Vec<String>,
 }
 
 /// A target's part of package.json.
@@ -177,5 +195,27 @@ impl TargetDesc {
     /// Parses one `target.yaml`.
     pub fn parse(text: &str) -> Result<TargetDesc, serde_yaml::Error> {
         serde_yaml::from_str(text)
+    }
+
+    /// The target as a project in `language` sees it: for TypeScript, its `typescript:` data's
+    /// module system, package.json part, `.gitignore` lines and ESLint folders applied.
+    pub(crate) fn for_language(&self, language: Language) -> std::borrow::Cow<'_, TargetDesc> {
+        let Some(ts) = self
+            .typescript
+            .as_ref()
+            .filter(|_| language == Language::TypeScript)
+        else {
+            return std::borrow::Cow::Borrowed(self);
+        };
+        let mut desc = self.clone();
+        if let Some(module) = &ts.module {
+            desc.module.clone_from(module);
+        }
+        if let Some(package) = &ts.package {
+            desc.package = package.clone();
+        }
+        desc.gitignore.extend(ts.gitignore.iter().cloned());
+        desc.lint.tool_dirs.extend(ts.tool_dirs.iter().cloned());
+        std::borrow::Cow::Owned(desc)
     }
 }

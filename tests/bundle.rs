@@ -6,7 +6,10 @@
 //! - the same after the platform's own build (`tests/e2e/platform-bundle.sh`): `netlify build
 //!   --offline` (Netlify's esbuild bundle, netlify and netlify-modern), `wrangler deploy --dry-run`
 //!   (cloudflare-workers) and @vercel/nft's trace (vercel), each run from a folder that holds only
-//!   what the platform ships. aws-lambda and azure-functions ship the project folder as it is.
+//!   what the platform ships. aws-lambda and azure-functions ship the project folder as it is;
+//! - in TypeScript, on the targets whose project builds itself (a `build` script: aws-lambda,
+//!   azure-functions): the bundle the project's own `npm run build` (pinned esbuild) writes, with
+//!   the `.ts` handler files removed after the build, so the bundle must hold every one.
 //!
 //! Needs node, npm, unzip and, on a cold cache, the npm registry (Node 22, netlify-cli, wrangler and
 //! @vercel/nft install pinned into `~/.cache/scaffold-e2e/`); without them it fails, it does not
@@ -19,7 +22,7 @@ use std::process::Command;
 
 use common::{
     assert_node_counts, handler_dir, link_node_deps, manifest_dir, new_project, output_text,
-    require_node, require_npm,
+    require_node, require_npm, ts_tools,
 };
 
 /// The spec: one resource (five CRUD operations) and two routes, public, no storage.
@@ -79,9 +82,14 @@ fn poisoned_project(target: &str) -> (tempfile::TempDir, PathBuf) {
 }
 
 fn lazy_test(dir: &Path, target: &str, what: &str) {
+    lazy_test_with(dir, target, what, &[]);
+}
+
+fn lazy_test_with(dir: &Path, target: &str, what: &str, env: &[(&str, &str)]) {
     let out = common::node_command()
         .arg("--test")
         .arg(manifest_dir().join("tests/node/lazy.test.js"))
+        .envs(env.iter().copied())
         .env("PROJECT_DIR", dir)
         .env("TARGET", target)
         .env("OPS_JSON", operations())
@@ -142,5 +150,86 @@ fn platform_builds_ship_every_handler_and_load_it_on_first_use() {
             "{target}: the handler folder in what the platform ships"
         );
         lazy_test(&shipped, target, "as the platform ships it");
+    }
+}
+
+#[test]
+fn typescript_builds_bundle_every_handler_and_load_it_on_first_use() {
+    require_node();
+    require_npm();
+    let (_, ts_modules) = ts_tools();
+    let path = format!(
+        "{}:{}",
+        ts_modules.join(".bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let targets = scaffold::Templates::builtin().targets().expect("targets");
+    let building: Vec<&String> = targets
+        .iter()
+        .filter(|(_, d)| {
+            d.typescript
+                .as_ref()
+                .and_then(|t| t.package.as_ref())
+                .is_some_and(|p| p.scripts.iter().any(|(name, _)| name == "build"))
+        })
+        .map(|(name, _)| name)
+        .collect();
+    assert!(building.len() >= 2, "{building:?}");
+    let spec_dir = tempfile::tempdir().unwrap();
+    let spec = spec_dir.path().join("lazy-ts.yaml");
+    let text = std::fs::read_to_string(manifest_dir().join(SPEC)).expect("read the spec");
+    std::fs::write(
+        &spec,
+        format!("{}\nlanguage: typescript\n", text.trim_end()),
+    )
+    .unwrap();
+    for target in building {
+        let (_tmp, project) = new_project("proj", target, Some(spec.to_str().unwrap()));
+        let handlers = project.join(handler_dir(target));
+        let file = handlers.join("movies-read.ts");
+        let source = std::fs::read_to_string(&file).expect("the read handler");
+        assert!(
+            source.contains(POISONED),
+            "{} is {POISONED}'s file",
+            file.display()
+        );
+        std::fs::write(
+            &file,
+            format!("throw new Error('poisoned handler file evaluated');\n{source}"),
+        )
+        .expect("poison the handler");
+        link_node_deps(&project);
+        let out = Command::new("npm")
+            .args(["run", "build"])
+            .current_dir(&project)
+            .env("PATH", &path)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("run npm run build");
+        assert!(
+            out.status.success(),
+            "{target}: npm run build failed:\n{}",
+            output_text(&out)
+        );
+        let package: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(project.join("package.json")).expect("package.json"),
+        )
+        .expect("package.json is JSON");
+        let build = package["scripts"]["build"]
+            .as_str()
+            .expect("a build script");
+        let outfile = build
+            .split_whitespace()
+            .find_map(|a| a.strip_prefix("--outfile="))
+            .unwrap_or_else(|| panic!("{target}: no --outfile in {build:?}"));
+        assert!(project.join(outfile).is_file(), "{target}: no {outfile}");
+        // The bundle alone: the handler sources are gone.
+        std::fs::remove_dir_all(&handlers).expect("remove the handler folder");
+        lazy_test_with(
+            &project,
+            target,
+            "as its npm run build bundles it",
+            &[("ENTRY_FILE", outfile)],
+        );
     }
 }

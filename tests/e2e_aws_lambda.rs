@@ -1,4 +1,4 @@
-//! End to end for the `aws-lambda` target, three ways:
+//! End to end for the `aws-lambda` target, four ways:
 //!
 //! 1. The generated project's own `npm start` server (local/server.js: HTTP in, API Gateway HTTP API
 //!    payload 2.0 events to the handler) on 127.0.0.1, driven by the shared
@@ -9,7 +9,10 @@
 //! 3. The generated AWS SAM `template.yaml` (jwt-cors and lambda-gateway specs) through `cfn-lint`
 //!    (pinned, in a venv): no errors; a broken copy must give one (the linter really checks SAM).
 //!    Both declare the dynamodb store's table, and grant the function the store's four item calls
-//!    on that table only.
+//!    on that table only. The TypeScript project's template too, whose function is the bundle its
+//!    `npm run build` writes (dist/api.mjs).
+//! 4. A TypeScript project (`language: typescript`): its own `npm run build` (pinned esbuild)
+//!    bundles src/api.ts into dist/api.mjs, and `npm start` serves that under the shared HTTP test.
 //!
 //! Tools install on first use into `~/.cache/scaffold-e2e/` (tests/node/install-node-deps.sh,
 //! tests/e2e/install-lambda-local.sh, tests/e2e/install-cfn-lint.sh). Needs node and npm, python3
@@ -24,8 +27,8 @@ use std::time::Instant;
 
 use common::{
     assert_node_counts, generated_project, install_pinned_tool, link_node_deps, manifest_dir,
-    npm_start_passes_api_http, output_text, require_node, require_npm, require_python_venv,
-    start_jwks, target_project,
+    npm_start_passes_api_http, npm_start_passes_api_http_typescript, output_text, require_node,
+    require_npm, require_python_venv, start_jwks, target_project, ts_target_project,
 };
 
 const TARGET: &str = "aws-lambda";
@@ -35,6 +38,13 @@ const LAMBDA_LOCAL_TESTS: u32 = 5;
 #[test]
 fn local_server_passes_the_shared_http_test() {
     npm_start_passes_api_http(TARGET);
+}
+
+/// The same in TypeScript (`language: typescript`): the project's `npm run build` bundles
+/// src/api.ts with the pinned esbuild into dist/api.mjs, which `npm start`'s local server runs.
+#[test]
+fn typescript_project_built_and_served_by_npm_start() {
+    npm_start_passes_api_http_typescript(TARGET, "dist/api.mjs");
 }
 
 #[test]
@@ -274,6 +284,39 @@ fn sam_templates_pass_cfn_lint() {
         }
         templates.push(template);
     }
+    let mut labels: Vec<String> = specs.iter().map(|s| s.to_string()).collect();
+    // The TypeScript project's template runs the bundle `npm run build` writes: CodeUri is the
+    // folder of the build's `--outfile`, Handler its file and the export src/api.ts defines.
+    let (_ts_tmp, ts_project) =
+        ts_target_project("specs/jwt-cors.yaml", TARGET, "tests/node/overlay-esm");
+    let template = ts_project.join("template.yaml");
+    let text = std::fs::read_to_string(&template).expect("read the TypeScript template.yaml");
+    let doc: serde_yaml::Value = serde_yaml::from_str(&text).expect("template.yaml is YAML");
+    let props = &doc["Resources"]["ApiFunction"]["Properties"];
+    let package: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(ts_project.join("package.json")).expect("read package.json"),
+    )
+    .expect("package.json is JSON");
+    let build = package["scripts"]["build"]
+        .as_str()
+        .expect("a build script");
+    let outfile = build
+        .split_whitespace()
+        .find_map(|a| a.strip_prefix("--outfile="))
+        .unwrap_or_else(|| panic!("no --outfile in {build:?}"));
+    let (dir, file) = outfile.rsplit_once('/').expect("--outfile in a folder");
+    assert_eq!(props["CodeUri"].as_str(), Some(format!("{dir}/").as_str()));
+    let (module, export) = props["Handler"]
+        .as_str()
+        .and_then(|h| h.rsplit_once('.'))
+        .expect("Handler FILE.EXPORT");
+    assert_eq!(file, format!("{module}.mjs"), "{build}");
+    assert!(build.starts_with("esbuild src/api.ts "), "{build}");
+    let source = std::fs::read_to_string(ts_project.join("src/api.ts")).expect("read src/api.ts");
+    assert!(source.contains(&format!("export const {export} = ")));
+    assert_items_table("specs/jwt-cors.yaml (TypeScript)", &doc);
+    templates.push(template);
+    labels.push("specs/jwt-cors.yaml (TypeScript)".to_string());
 
     // Negative control, in the same run: the SAM resources are really validated (not skipped as an
     // unknown transform): an unknown property of the function is an error.
@@ -307,7 +350,7 @@ fn sam_templates_pass_cfn_lint() {
             && f.line.contains("NotAProperty")),
         "cfn-lint did not flag an unknown property of AWS::Serverless::Function: {findings:?}"
     );
-    for (spec, template) in specs.iter().zip(&templates) {
+    for (spec, template) in labels.iter().zip(&templates) {
         let name = template.to_string_lossy();
         let errors: Vec<&str> = findings
             .iter()

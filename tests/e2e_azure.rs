@@ -9,6 +9,11 @@
 //!    metadata the package hands over. Exactly one HTTP function, route `{*path}`, authLevel
 //!    `anonymous`, every method the package knows, and the registered handler is the exported one
 //!    local/server.js drives; host.json's routePrefix is the spec's base_path without the slash.
+//!    For a TypeScript project too: the bundle its own `npm run build` writes, which package.json's
+//!    `main` names.
+//! 3. A TypeScript project (`language: typescript`): its `npm run build` (pinned esbuild, from
+//!    tests/ts/install-ts.sh) bundles src/functions/api.ts into dist/functions/api.js, and
+//!    `npm start` serves that under the shared HTTP test.
 //!
 //! The pinned @azure/functions and jose come from tests/node/install-node-deps.sh (cached in
 //! `~/.cache/scaffold-e2e/`). Needs node and npm, curl, setsid, ss and flock, and the npm registry
@@ -20,8 +25,9 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{
-    generated_project, link_node_deps, manifest_dir, npm_start_passes_api_http, output_text,
-    require_node, require_npm,
+    generated_project, link_node_deps, manifest_dir, npm_start_passes_api_http,
+    npm_start_passes_api_http_typescript, output_text, require_node, require_npm,
+    ts_target_project, ts_tools,
 };
 use serde_json::Value;
 
@@ -30,6 +36,14 @@ const TARGET: &str = "azure-functions";
 #[test]
 fn local_server_passes_the_shared_http_test() {
     npm_start_passes_api_http(TARGET);
+}
+
+/// The same in TypeScript (`language: typescript`): the project's `npm run build` bundles
+/// src/functions/api.ts with the pinned esbuild into dist/functions/api.js, which `npm start`'s
+/// local server runs.
+#[test]
+fn typescript_project_built_and_served_by_npm_start() {
+    npm_start_passes_api_http_typescript(TARGET, "dist/functions/api.js");
 }
 
 /// The spec's `base_path` (e.g. `/api`).
@@ -42,12 +56,13 @@ fn base_path(spec: &str) -> String {
         .to_string()
 }
 
-/// Runs tests/e2e/azure-registration.mjs on the project; its JSON report.
-fn registration(project: &Path) -> Value {
+/// Runs tests/e2e/azure-registration.mjs on the project's `entry`; its JSON report.
+fn registration(project: &Path, entry: &str) -> Value {
     let root = manifest_dir();
     let out = Command::new("node")
         .arg(root.join("tests/e2e/azure-registration.mjs"))
         .arg(project)
+        .arg(entry)
         .current_dir(project)
         .stdin(std::process::Stdio::null())
         .output()
@@ -81,10 +96,51 @@ fn strings(value: &Value, what: &str) -> Vec<String> {
 fn entry_registers_one_anonymous_catch_all_http_function() {
     require_node();
     require_npm();
-    for spec in ["specs/jwt-cors.yaml", "specs/public-api.yaml"] {
-        let (_tmp, project) = generated_project(spec, TARGET);
+    let (_, ts_modules) = ts_tools();
+    for (spec, typescript) in [
+        ("specs/jwt-cors.yaml", false),
+        ("specs/public-api.yaml", false),
+        ("specs/jwt-cors.yaml", true),
+    ] {
+        let (_tmp, project) = if typescript {
+            ts_target_project(spec, TARGET, "tests/node/overlay-esm")
+        } else {
+            generated_project(spec, TARGET)
+        };
         link_node_deps(&project);
-        let report = registration(&project);
+        // What the host loads: package.json's `main` (a TypeScript project's bundle, built first
+        // by its own `npm run build` with the pinned esbuild).
+        let package: Value = serde_json::from_str(
+            &std::fs::read_to_string(project.join("package.json")).expect("read package.json"),
+        )
+        .expect("package.json is JSON");
+        let main = package["main"].as_str().expect("package.json main");
+        let entry = if typescript {
+            assert_eq!(main, "dist/functions/*.js", "{spec} (TypeScript)");
+            let path = format!(
+                "{}:{}",
+                ts_modules.join(".bin").display(),
+                std::env::var("PATH").unwrap_or_default()
+            );
+            let out = Command::new("npm")
+                .args(["run", "build"])
+                .current_dir(&project)
+                .env("PATH", path)
+                .stdin(std::process::Stdio::null())
+                .output()
+                .expect("run npm run build");
+            assert!(
+                out.status.success(),
+                "npm run build:\n{}",
+                output_text(&out)
+            );
+            "dist/functions/api.js"
+        } else {
+            assert_eq!(main, "src/functions/*.js", "{spec}");
+            "src/functions/api.js"
+        };
+        let spec = &format!("{spec}{}", if typescript { " (TypeScript)" } else { "" });
+        let report = registration(&project, entry);
         let shown = serde_json::to_string_pretty(&report).expect("JSON");
 
         // Every method the package's HttpMethod type names (a sanity check of that list too).
@@ -176,7 +232,7 @@ fn entry_registers_one_anonymous_catch_all_http_function() {
             &std::fs::read_to_string(project.join("host.json")).expect("read host.json"),
         )
         .expect("host.json is JSON");
-        let base = base_path(spec);
+        let base = base_path(spec.trim_end_matches(" (TypeScript)"));
         assert_eq!(
             host["extensions"]["http"]["routePrefix"].as_str(),
             Some(base.trim_start_matches('/')),

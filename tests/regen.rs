@@ -525,3 +525,44 @@ fn refused_everywhere(dir: &Path, said: &[&str]) {
     }
     assert_eq!(snapshot(dir), before);
 }
+
+/// Every target that offers TypeScript refuses the switch both ways (the lock records which
+/// entry, `.js` or `.ts`, the project was generated with).
+#[test]
+fn switching_language_is_refused_on_every_typescript_target() {
+    let targets = scaffold::Templates::builtin().targets().unwrap();
+    let offering: Vec<&String> = targets
+        .iter()
+        .filter(|(_, d)| d.languages.iter().any(|l| l.as_str() == "typescript"))
+        .map(|(name, _)| name)
+        .collect();
+    assert!(offering.len() >= 6, "{offering:?}");
+    for target in offering {
+        for (from, to) in [("javascript", "typescript"), ("typescript", "javascript")] {
+            let tmp = tempfile::tempdir().unwrap();
+            let dir = tmp.path().join("p");
+            let spec = tmp.path().join("spec.yaml");
+            fs::write(
+                &spec,
+                format!("name: p\nlanguage: {from}\nauth: {{ provider: none }}\nresources: {{ notes: {{ storage: memory, fields: {{ text: {{ type: string }} }} }} }}\n"),
+            )
+            .unwrap();
+            stdout(
+                scaffold()
+                    .arg("new")
+                    .arg(&dir)
+                    .args(["--target", target, "--spec"])
+                    .arg(&spec),
+            );
+            edit(&dir, "scaffold.yaml", |s| {
+                s.replace(&format!("language: {from}"), &format!("language: {to}"))
+            });
+            refused_everywhere(
+                &dir,
+                &[&format!(
+                    "asks for `language: {to}`, but this project was generated in {from}"
+                )],
+            );
+        }
+    }
+}

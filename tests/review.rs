@@ -275,3 +275,58 @@ fn field_rules_changed() {
     let want: Vec<(String, bool)> = want.iter().map(|(m, b)| (m.to_string(), *b)).collect();
     assert_eq!(got, want);
 }
+
+/// A `language` change is reported (safe: the API is the same), with what it means for the project:
+/// `generate` refuses the switch. Both directions; a spec without the key is JavaScript.
+#[test]
+fn language_change_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = |language: &str| {
+        format!("name: x\n{language}auth: {{ provider: none }}\nresources: {{ m: {{ fields: {{ t: {{ type: string }} }} }} }}\n")
+    };
+    for (old, new, from, to) in [
+        ("", "language: typescript\n", "javascript", "typescript"),
+        (
+            "language: typescript\n",
+            "language: javascript\n",
+            "typescript",
+            "javascript",
+        ),
+    ] {
+        fs::write(tmp.path().join("old.yaml"), spec(old)).unwrap();
+        fs::write(tmp.path().join("new.yaml"), spec(new)).unwrap();
+        let out = scaffold()
+            .current_dir(tmp.path())
+            .args(["review", "old.yaml", "new.yaml", "--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "safe: exit 0");
+        let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let changes = value["changes"].as_array().unwrap();
+        assert_eq!(changes.len(), 1, "{value}");
+        let change = &changes[0];
+        assert_eq!(change["kind"], "language_changed");
+        assert_eq!(change["breaking"], false);
+        assert_eq!(change["security"], false);
+        let message = change["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(&format!("language changed from `{from}` to `{to}`"))
+                && message.contains("`scaffold generate` refuses"),
+            "{message}"
+        );
+    }
+    // The same spec twice: no change.
+    fs::write(tmp.path().join("new.yaml"), spec("language: javascript\n")).unwrap();
+    fs::write(tmp.path().join("old.yaml"), spec("")).unwrap();
+    let out = scaffold()
+        .current_dir(tmp.path())
+        .args(["review", "old.yaml", "new.yaml", "--format", "json"])
+        .output()
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        value["changes"].as_array().map(Vec::len),
+        Some(0),
+        "{value}"
+    );
+}

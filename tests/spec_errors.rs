@@ -4,12 +4,15 @@
 use scaffold::{generate, Error, Input, Templates};
 
 fn report(bytes: &[u8]) -> String {
-    let templates = Templates::builtin();
+    report_with(bytes, &Templates::builtin())
+}
+
+fn report_with(bytes: &[u8], templates: &Templates) -> String {
     match generate(&Input {
         spec_file: "scaffold.yaml",
         spec: bytes,
         target: None,
-        templates: &templates,
+        templates,
     }) {
         Err(Error::Spec(d)) => d.render(),
         Err(other) => panic!("expected spec errors, got {other}"),
@@ -90,4 +93,29 @@ fn every_problem_is_reported_at_once() {
         r.ends_with(&format!("error: {count} problems in scaffold.yaml\n")),
         "{r}"
     );
+}
+
+/// S605: a language the target does not offer. Every built-in target offers both, so the target
+/// here is aws-lambda with its target.yaml overridden (as a `--templates` folder can) to offer
+/// only JavaScript: refused with the targets that do offer TypeScript, with the other problem.
+#[test]
+fn language_the_target_does_not_offer() {
+    let builtin = Templates::builtin();
+    let mut desc: serde_yaml::Value =
+        serde_yaml::from_str(builtin.get("aws-lambda/target.yaml").unwrap()).unwrap();
+    let map = desc.as_mapping_mut().unwrap();
+    assert!(map.remove("languages").is_some() && map.remove("typescript").is_some());
+    let templates = builtin.with_overrides(
+        [(
+            "aws-lambda/target.yaml".to_string(),
+            serde_yaml::to_string(&desc).unwrap(),
+        )]
+        .into(),
+    );
+    let spec = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/language-unavailable.yaml"
+    ))
+    .unwrap();
+    insta::assert_snapshot!(report_with(&spec, &templates));
 }

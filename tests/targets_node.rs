@@ -265,9 +265,12 @@ macro_rules! typescript_tests {
 }
 
 typescript_tests! {
+    netlify_typescript: "netlify";
     netlify_modern_typescript: "netlify-modern";
     vercel_typescript: "vercel";
     cloudflare_workers_typescript: "cloudflare-workers";
+    aws_lambda_typescript: "aws-lambda";
+    azure_functions_typescript: "azure-functions";
 }
 
 /// One `#[test]` per target (failures name it), and `TESTED`, the targets they cover.

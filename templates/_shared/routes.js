@@ -1,6 +1,6 @@
 {% import "_shared/macros.j2" as m %}
 {% import "_shared/routes.j2" as rt %}
-{% set cjs = target.module == "cjs" and api.language != "typescript" %}
+{% set cjs = target.module == "cjs" %}
 {{ m.owned("//", api) }}
 //
 {% if group.segment %}

@@ -13,7 +13,12 @@
 {% endif %}
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
+{% if api.language == "typescript" %}
+// The function as Lambda runs it: `npm start` builds dist/api.mjs from src/api.ts first.
+import { handler } from '../dist/api.mjs';
+{% else %}
 import { handler } from '../src/api.js';
+{% endif %}
 
 const HOST = process.env.HOST || '127.0.0.1';
 const PORT = Number(process.env.PORT || 3000);

@@ -4,12 +4,21 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { handler } from '../src/api.js';
+import { handler } from '../src/api.{{ "ts" if api.language == "typescript" else "js" }}';
 import securityHeaders from '../src/shared/headers.js';
 
 Object.assign(process.env, {% include "_shared/smoke-env.js" %});
 
+{% if api.language == "typescript" %}
+interface Reply {
+  status: number;
+  headers: Record<string, string>;
+}
+
+async function call(method: string, path: string, headers: Record<string, string> = {}): Promise<Reply> {
+{% else %}
 async function call(method, path, headers = {}) {
+{% endif %}
   const event = {
     version: '2.0',
     routeKey: '$default',
@@ -20,7 +29,11 @@ async function call(method, path, headers = {}) {
     isBase64Encoded: false,
   };
   const result = await handler(event, { awsRequestId: 'smoke-request' });
+{% if api.language == "typescript" %}
+  const out: Record<string, string> = {};
+{% else %}
   const out = {};
+{% endif %}
   for (const [name, value] of Object.entries(result.headers)) out[name.toLowerCase()] = value;
   return { status: result.statusCode, headers: out };
 }

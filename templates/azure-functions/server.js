@@ -8,7 +8,12 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import azureFunctions from '@azure/functions';
+{% if api.language == "typescript" %}
+// The function as the Functions host runs it: `npm start` builds dist/functions/api.js first.
+import { handler } from '../dist/functions/api.js';
+{% else %}
 import { handler } from '../src/functions/api.js';
+{% endif %}
 
 const { HttpRequest, InvocationContext } = azureFunctions;
 const HOST = process.env.HOST || '127.0.0.1';

@@ -5,7 +5,9 @@
 // Auth with Netlify Identity. Netlify verifies the caller's `Authorization: Bearer <token>` before
 // the function runs and hands over the token's claims as `context.clientContext.user`; no claims
 // means no (valid) token. The user's id is the `sub` claim, never a value from the URL or body.
+{% if target.module == "cjs" %}
 'use strict';
+{% endif %}
 
 /**
  * The signed-in user, or null: `{ id, email, roles, claims }`.
@@ -27,16 +29,24 @@ async function authenticate({ platform }) {
   };
 }
 {% elif api.auth.jwt %}
+{% if target.module == "cjs" %}
 'use strict';
 
+{% endif %}
 {% include "_shared/jwt-auth.js" %}
 {% else %}
 // This API has no users (`auth.provider: none`): every operation is public and `user` is null.
+{% if target.module == "cjs" %}
 'use strict';
 
+{% endif %}
 async function authenticate() {
   return null;
 }
 {% endif %}
 
+{% if target.module == "cjs" %}
 module.exports = { authenticate };
+{% else %}
+export { authenticate };
+{% endif %}

@@ -747,3 +747,48 @@ pub fn ts_target_project(spec: &str, target: &str, overlay: &str) -> (tempfile::
     );
     (tmp, project)
 }
+
+/// [`npm_start_passes_api_http`] for the TypeScript project of `target` (`specs/jwt-cors.yaml` with
+/// `language: typescript`, the handlers of `tests/node/overlay-esm/`): the project's own
+/// `npm run build` first, with the pinned esbuild of [`ts_tools`] on PATH (its node_modules are the
+/// Node tests' packages, which hold no esbuild), which must write `bundle` (relative to the
+/// project); then `npm start` (which builds again) under the shared HTTP test.
+pub fn npm_start_passes_api_http_typescript(target: &str, bundle: &str) {
+    require_node();
+    require_npm();
+    let (_tmp, project) =
+        ts_target_project("specs/jwt-cors.yaml", target, "tests/node/overlay-esm");
+    link_node_deps(&project);
+    let (_node22, modules) = ts_tools();
+    let path = format!(
+        "{}:{}",
+        modules.join(".bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    assert!(
+        !project.join(bundle).exists(),
+        "{bundle} exists before the build"
+    );
+    let out = Command::new("npm")
+        .args(["run", "build"])
+        .current_dir(&project)
+        .env("PATH", &path)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run npm run build");
+    assert!(
+        out.status.success(),
+        "npm run build failed:\n{}",
+        output_text(&out)
+    );
+    assert!(
+        project.join(bundle).is_file(),
+        "npm run build wrote no {bundle}:\n{}",
+        output_text(&out)
+    );
+    let jwks = start_jwks();
+    let settings = jwks.env();
+    let mut env: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    env.push(("PATH", &path));
+    run_api_http("tests/e2e/npm-start.sh", &project, &jwks, target, &env);
+}

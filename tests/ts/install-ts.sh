@@ -4,7 +4,9 @@
 #
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/scaffold-e2e/ts-<versions>/
 #
-# typescript (tsc), typescript-eslint, @types/node, and the lint tools (prettier, eslint,
+# typescript (tsc), typescript-eslint, @types/node, esbuild (what `npm run build` of a TypeScript
+# project on aws-lambda and azure-functions runs), @azure/functions (an azure-functions project's
+# entry and smoke test import it, with its types), and the lint tools (prettier, eslint,
 # @eslint/js) next to them, so that a project's eslint.config.js finds typescript-eslint.
 # Also Node.js 22 (the version tests/e2e/install-tools.sh pins), which runs a TypeScript project's
 # .ts sources as they are (type stripping). Prints `NODE22_BIN=<dir>` (Node 22's bin directory),
@@ -15,7 +17,7 @@ exec </dev/null
 # shellcheck source=../lib/install.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/install.sh"
 
-PACKAGES=(typescript typescript-eslint @types/node prettier eslint @eslint/js)
+PACKAGES=(typescript typescript-eslint @types/node esbuild @azure/functions prettier eslint @eslint/js)
 specs=()
 versions=""
 for p in "${PACKAGES[@]}"; do
@@ -46,7 +48,7 @@ check() {
 }
 
 install() {
-    # None needs its install scripts.
+    # None needs its install scripts (esbuild's only checks the binary its platform package ships).
     npm install --prefix "$1" --no-save --no-package-lock --no-audit --no-fund --ignore-scripts \
         "${specs[@]}" >&2
 }

@@ -10,8 +10,13 @@
 
 {{ m.esm_imports(".") }}
 
+{% if target.typescript.mounts %}
+// The function's own path, then the public path (the platform hands over either).
+{{ (target.typescript.mounts + [api.base_path])|js_assign("const MOUNTS") }};
+{% else %}
 // The public path: the platform keeps the URL the caller asked for.
 {{ [api.base_path]|js_assign("const MOUNTS") }};
+{% endif %}
 
 {# Handlers (.ts) load by `import()` from here. #}
 {% set load = "import" %}

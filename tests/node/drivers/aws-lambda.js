@@ -12,10 +12,9 @@
 // api-gateway-jwt projects). Settings (JWT_*) live in process.env, as in Lambda.
 'use strict';
 
-const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 const crypto = require('node:crypto');
-const { lowerCaseHeaders, queryString, isTextBody, withProcessEnv, joinHeaderPairs, uuid } = require('../lib/platform.js');
+const { entryFile, lowerCaseHeaders, queryString, isTextBody, withProcessEnv, joinHeaderPairs, uuid } = require('../lib/platform.js');
 
 const API_ID = 'r3pmxmplak';
 const DOMAIN = `${API_ID}.execute-api.us-east-2.amazonaws.com`;
@@ -109,7 +108,7 @@ function payloadEvent({ method, path: p, headers, body, query, claims }, stage) 
 
 async function load(projectDir, { settings = {}, variant = variants[0] } = {}) {
   if (!variants.includes(variant)) throw new Error(`aws-lambda driver: unknown variant ${variant}`);
-  const api = path.join(projectDir, 'src/api.js');
+  const api = entryFile(projectDir, 'src/api.js');
   Object.assign(process.env, settings);
   const mod = await import(pathToFileURL(api).href);
   if (typeof mod.handler !== 'function') throw new Error(`${api} exports no handler`);

@@ -16,7 +16,7 @@
 const Module = require('node:module');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
-const { lowerCaseHeaders, queryString, withProcessEnv, joinHeaderPairs, uuid } = require('../lib/platform.js');
+const { entryFile, lowerCaseHeaders, queryString, withProcessEnv, joinHeaderPairs, uuid } = require('../lib/platform.js');
 
 const HOST = 'notes-api.azurewebsites.net';
 const ORIGIN = `https://${HOST}`;
@@ -77,7 +77,7 @@ function registeredHttpFunction(exportedHandler) {
 async function load(projectDir, { settings = {}, variant = variants[0] } = {}) {
   if (!variants.includes(variant)) throw new Error(`azure-functions driver: unknown variant ${variant}`);
   installCoreApi();
-  const api = path.join(projectDir, 'src/functions/api.js');
+  const api = entryFile(projectDir, 'src/functions/api.js');
   Object.assign(process.env, settings);
   // @azure/functions is CommonJS: the ESM default import is its module.exports.
   const projectRequire = Module.createRequire(path.join(projectDir, 'package.json'));

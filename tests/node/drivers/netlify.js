@@ -1,4 +1,5 @@
-// Driver: Netlify Functions, v1 handler (CommonJS `exports.handler(event, context)`).
+// Driver: Netlify Functions, v1 handler (CommonJS `exports.handler(event, context)`; in a TypeScript
+// project, LANGUAGE=typescript, the ES module `export const handler` of netlify/functions/api.ts).
 //
 // Each request becomes a v1 event + context made from the events recorded from Netlify's runtime
 // (tests/fixtures/netlify-events/, through tests/node/lib/netlify.js): path, method, query, body and
@@ -8,9 +9,9 @@
 // Settings (JWT_*) live in process.env, as on Netlify.
 'use strict';
 
-const path = require('node:path');
+const { pathToFileURL } = require('node:url');
 const { netlifyEvent, setHeader } = require('../lib/netlify.js');
-const { lowerCaseHeaders, isTextBody, withProcessEnv, joinHeaderPairs, ulid } = require('../lib/platform.js');
+const { entryFile, lowerCaseHeaders, isTextBody, withProcessEnv, joinHeaderPairs, ulid } = require('../lib/platform.js');
 
 // The recorded event each method starts from.
 const FIXTURE_FOR = {
@@ -37,9 +38,9 @@ function eventPath(p, variant) {
 
 async function load(projectDir, { settings = {}, variant = variants[0] } = {}) {
   if (!variants.includes(variant)) throw new Error(`netlify driver: unknown variant ${variant}`);
-  const api = path.join(projectDir, 'netlify/functions/api.js');
+  const api = entryFile(projectDir, 'netlify/functions/api.js');
   Object.assign(process.env, settings);
-  const { handler } = require(api);
+  const { handler } = api.endsWith('.ts') ? await import(pathToFileURL(api).href) : require(api);
   if (typeof handler !== 'function') throw new Error(`${api} does not export a v1 handler`);
 
   return async function call({ method = 'GET', path: p, headers = {}, body, query = {}, settings: override }) {

@@ -105,9 +105,11 @@ const uuid = () => crypto.randomUUID();
 
 /**
  * The project's entry file `rel` (its JavaScript name): the `.ts` one when the project is in
- * TypeScript (LANGUAGE=typescript; Node.js >= 22.18 runs it as it is, stripping its types).
+ * TypeScript (LANGUAGE=typescript; Node.js >= 22.18 runs it as it is, stripping its types), or
+ * ENTRY_FILE (relative to the project) when set: what a TypeScript project's build wrote.
  */
 function entryFile(projectDir, rel) {
+  if (process.env.ENTRY_FILE) return require('node:path').join(projectDir, process.env.ENTRY_FILE);
   const language = process.env.LANGUAGE || 'javascript';
   if (language !== 'javascript' && language !== 'typescript') throw new Error(`LANGUAGE=${language}`);
   return require('node:path').join(projectDir, language === 'typescript' ? rel.replace(/\.js$/, '.ts') : rel);
