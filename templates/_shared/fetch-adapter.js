@@ -33,15 +33,33 @@ async function requestText(request, method) {
   return UTF8_DECODER.decode(bytes);
 }
 
+/**
+ * The path and query of an absolute URL as a Request serializes it (already parsed and normalized:
+ * `..` resolved, the path percent-encoded, so the first `?` starts the query and the first `#` the
+ * fragment), without building a URL object: what `new URL(url).pathname` and `.searchParams` hold.
+ */
+function pathAndQuery(url) {
+  const hash = url.indexOf('#');
+  const whole = hash === -1 ? url : url.slice(0, hash);
+  const start = whole.indexOf('/', whole.indexOf('//') + 2);
+  const q = whole.indexOf('?');
+  if (start === -1 || (q !== -1 && q < start)) {
+    const parsed = new URL(url);
+    return { path: parsed.pathname, query: Object.fromEntries(parsed.searchParams) };
+  }
+  if (q === -1) return { path: whole.slice(start), query: {} };
+  return { path: whole.slice(start, q), query: Object.fromEntries(new URLSearchParams(whole.slice(q + 1))) };
+}
+
 /** The dispatcher's request from a fetch Request; `extra` adds `requestId`, `env`, `platform`. */
 async function fromRequest(request, extra) {
-  const url = new URL(request.url);
+  const { path, query } = pathAndQuery(String(request.url));
   const method = String(request.method || '').toUpperCase();
   return {
     method,
-    path: url.pathname,
+    path,
     headers: Object.fromEntries(request.headers),
-    query: Object.fromEntries(url.searchParams),
+    query,
     body: await requestText(request, method),
     ...extra,
   };
