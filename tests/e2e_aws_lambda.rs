@@ -5,7 +5,9 @@
 //!    `tests/e2e/api-http.test.js` (specs/jwt-cors.yaml, tokens from a local JWKS).
 //! 2. An independent check of the event shape: the handler run by `lambda-local@2.2.0` (one-shot
 //!    CLI runs) on payload 2.0 event files written after AWS's documented example
-//!    (`tests/e2e/lambda-events/`), asserted by `tests/e2e/lambda-local.test.js`.
+//!    (`tests/e2e/lambda-events/`), asserted by `tests/e2e/lambda-local.test.js`: the JavaScript
+//!    project's src/api.js, and the TypeScript project's bundle (dist/api.mjs, from its own
+//!    `npm run build`).
 //! 3. The generated AWS SAM `template.yaml` (jwt-cors and lambda-gateway specs) through `cfn-lint`
 //!    (pinned, in a venv): no errors; a broken copy must give one (the linter really checks SAM).
 //!    Both declare the dynamodb store's table, and grant the function the store's four item calls
@@ -28,7 +30,7 @@ use std::time::Instant;
 use common::{
     assert_node_counts, generated_project, install_pinned_tool, link_node_deps, manifest_dir,
     npm_start_passes_api_http, npm_start_passes_api_http_typescript, output_text, require_node,
-    require_npm, require_python_venv, start_jwks, target_project, ts_target_project,
+    require_npm, require_python_venv, start_jwks, target_project, ts_target_project, ts_tools,
 };
 
 const TARGET: &str = "aws-lambda";
@@ -49,13 +51,41 @@ fn typescript_project_built_and_served_by_npm_start() {
 
 #[test]
 fn handler_under_lambda_local_with_documented_event_shapes() {
+    lambda_local_runs(Language::JavaScript);
+}
+
+/// The same events through the TypeScript project's handler as Lambda runs it: the bundle its own
+/// `npm run build` writes (dist/api.mjs, what template.yaml's CodeUri and Handler name).
+#[test]
+fn typescript_bundle_under_lambda_local_with_documented_event_shapes() {
+    lambda_local_runs(Language::TypeScript);
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Language {
+    JavaScript,
+    TypeScript,
+}
+
+/// `tests/e2e/lambda-local.test.js` against the jwt-cors project in `language`, its notes-read
+/// handler replaced by one that echoes what it got.
+fn lambda_local_runs(language: Language) {
     require_node();
     require_npm();
     let cli = install_pinned_tool("tests/e2e/install-lambda-local.sh");
     let root = manifest_dir();
-    let (_tmp, project) = target_project("specs/jwt-cors.yaml", TARGET, "tests/node/overlay-esm");
+    let (spec, overlay) = ("specs/jwt-cors.yaml", "tests/node/overlay-esm");
+    let (_tmp, project) = match language {
+        Language::JavaScript => target_project(spec, TARGET, overlay),
+        Language::TypeScript => ts_target_project(spec, TARGET, overlay),
+    };
     // notes-read echoes what it got from the event and sets two cookies.
-    let echo = project.join("src/methods/notes-read.js");
+    let ext = if language == Language::TypeScript {
+        "ts"
+    } else {
+        "js"
+    };
+    let echo = project.join(format!("src/methods/notes-read.{ext}"));
     assert!(echo.is_file(), "no generated {}", echo.display());
     std::fs::copy(
         root.join("tests/e2e/lambda-events/overlay/notes-read.js"),
@@ -63,6 +93,30 @@ fn handler_under_lambda_local_with_documented_event_shapes() {
     )
     .expect("copy the notes-read overlay");
     link_node_deps(&project);
+    let entry = match language {
+        Language::JavaScript => "src/api.js",
+        Language::TypeScript => {
+            let (_node22, modules) = ts_tools();
+            let path = format!(
+                "{}:{}",
+                modules.join(".bin").display(),
+                std::env::var("PATH").unwrap_or_default()
+            );
+            let out = Command::new("npm")
+                .args(["run", "build"])
+                .current_dir(&project)
+                .env("PATH", &path)
+                .stdin(std::process::Stdio::null())
+                .output()
+                .expect("run npm run build");
+            assert!(
+                out.status.success() && project.join("dist/api.mjs").is_file(),
+                "npm run build failed or wrote no dist/api.mjs:\n{}",
+                output_text(&out)
+            );
+            "dist/api.mjs"
+        }
+    };
     let jwks = start_jwks();
 
     let started = Instant::now();
@@ -72,13 +126,14 @@ fn handler_under_lambda_local_with_documented_event_shapes() {
         .current_dir(&root)
         .env("LAMBDA_LOCAL_CLI", &cli)
         .env("PROJECT_DIR", &project)
+        .env("LAMBDA_ENTRY", entry)
         .env("JWT_STATE", &jwks.state)
         .envs(jwks.env())
         .stdin(std::process::Stdio::null())
         .output()
         .expect("run node --test tests/e2e/lambda-local.test.js");
     eprintln!(
-        "lambda-local.test.js: {:.1} s",
+        "lambda-local.test.js ({entry}): {:.1} s",
         started.elapsed().as_secs_f64()
     );
     assert_node_counts(&out, LAMBDA_LOCAL_TESTS, "lambda-local.test.js");

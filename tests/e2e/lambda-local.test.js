@@ -22,6 +22,8 @@ import { fileURLToPath } from 'node:url';
 const EVENTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lambda-events');
 const CLI = process.env.LAMBDA_LOCAL_CLI;
 const PROJECT = process.env.PROJECT_DIR;
+// The handler's file in the project: src/api.js, or a TypeScript project's bundle (dist/api.mjs).
+const ENTRY = process.env.LAMBDA_ENTRY || 'src/api.js';
 const STATE = JSON.parse(fs.readFileSync(process.env.JWT_STATE, 'utf8'));
 const FUNCTION_ENV = {
   JWT_ISSUER: process.env.JWT_ISSUER,
@@ -86,7 +88,7 @@ function invoke(name, event) {
   fs.writeFileSync(file, JSON.stringify(event));
   let stdout;
   try {
-    const args = [CLI, '-l', 'src/api.js', '-h', 'handler', '--esm', '-e', file, '-t', '10', '-v', '1', '-E', JSON.stringify(FUNCTION_ENV)];
+    const args = [CLI, '-l', ENTRY, '-h', 'handler', '--esm', '-e', file, '-t', '10', '-v', '1', '-E', JSON.stringify(FUNCTION_ENV)];
     const env = { ...process.env, HOME, NO_COLOR: '1', FORCE_COLOR: '0' };
     for (const name of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE']) delete env[name];
     stdout = execFileSync(process.execPath, args, { cwd: PROJECT, env, encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
