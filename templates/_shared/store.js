@@ -90,14 +90,6 @@ const ownerKey = (owner) => encodeURIComponent(owner);
 {% endif %}
 {% if store.needs_scan %}
 
-/** An item's value of the sort field, or null when it has none (absent, null, or of another type). */
-function sortValueOf(item, { field, type }) {
-  const value = item[field];
-  if (type === 'string') return typeof value === 'string' ? value : null;
-  if (type === 'boolean') return typeof value === 'boolean' ? value : null;
-  return Number.isFinite(value) ? value : null;
-}
-
 /** Below 0 when `a` (`{ value, id }`) comes first: values in order, null after every value, then ids. */
 function compareKeys(a, b, desc) {
   const by = (x, y) => (x < y ? -1 : x > y ? 1 : 0);
@@ -125,6 +117,14 @@ function selectPage(items, { limit, cursor, sort, filters }) {
   return { items: chosen.map((k) => k.item), next };
 }
 {% endif %}
+
+/** An item's value of the sort field, or null when it has none (absent, null, or of another type). */
+function sortValueOf(item, { field, type }) {
+  const value = item[field];
+  if (type === 'string') return typeof value === 'string' ? value : null;
+  if (type === 'boolean') return typeof value === 'boolean' ? value : null;
+  return Number.isFinite(value) ? value : null;
+}
 
 /** Whose items a call reaches: the signed-in user's, or the shared `public` owner's without one. */
 function ownerOf(user) {
