@@ -128,6 +128,19 @@ struct OpTypes {
     item: Option<String>,
     /// The client method's parameters: path parameters, the body (if any), `options`.
     client_args: Vec<String>,
+    /// A list's query: its types' names and properties (None for other operations).
+    query: Option<QueryTypes>,
+}
+
+/// A list's query as types.ts prints it: `sort`'s union (`GigsListSort`) and the query's
+/// interface (`GigsListQuery`): `limit`, `cursor`, `sort` and each filter, typed by its field.
+#[derive(Debug, Serialize)]
+struct QueryTypes {
+    name: String,
+    /// `export type GigsListSort = ...;`, broken as Prettier breaks a long union.
+    sort_alias: String,
+    sort: String,
+    fields: Vec<FieldTypes>,
 }
 
 /// A resource's item type: its name singular, in Pascal case (`movies` -> `Movie`), unless that
@@ -254,6 +267,7 @@ pub(crate) fn view(model: &Model) -> TypeScript {
                 .chain(t.reply.split(['<', '>']))
                 .filter(|n| named.contains(n))
                 .map(str::to_string)
+                .chain(t.query.as_ref().map(|q| q.name.clone()))
                 .collect::<Vec<_>>()
         })
         .collect();
@@ -292,7 +306,48 @@ fn op_types(op: &Operation, item_of: &BTreeMap<&str, &ResourceTypes>) -> OpTypes
         (OpKind::Delete, Some(_)) => "undefined".to_string(),
         _ => "unknown".to_string(),
     };
+    // A list's query: on CRUD lists only (a 501 starter's too: the same document describes it).
+    let query = op.query.as_ref().filter(|_| item.is_some()).map(|q| {
+        let sort = format!("{pascal}Sort");
+        let values: Vec<String> = q.sort_values.iter().map(|v| js::string(v)).collect();
+        let mut fields = vec![
+            FieldTypes {
+                prop: "limit?".to_string(),
+                ts: "number".to_string(),
+            },
+            FieldTypes {
+                prop: "cursor?".to_string(),
+                ts: "string".to_string(),
+            },
+            FieldTypes {
+                prop: "sort?".to_string(),
+                ts: sort.clone(),
+            },
+        ];
+        fields.extend(q.filters.iter().filter_map(|f| f.field.as_ref()).map(|f| {
+            let exact = Field {
+                nullable: false,
+                required: false,
+                ..f.clone()
+            };
+            field_types(&exact)
+        }));
+        QueryTypes {
+            name: format!("{pascal}Query"),
+            sort_alias: union_alias(&sort, &values),
+            sort,
+            fields,
+        }
+    });
+    let options = match &query {
+        Some(q) => format!(
+            "options?: Omit<CallOptions, 'query'> & {{ query?: {} }}",
+            q.name
+        ),
+        None => "options?: CallOptions".to_string(),
+    };
     OpTypes {
+        query,
         context: format!("{pascal}Context"),
         result: format!("{pascal}Result"),
         handler: pascal.clone(),
@@ -304,10 +359,22 @@ fn op_types(op: &Operation, item_of: &BTreeMap<&str, &ResourceTypes>) -> OpTypes
             .iter()
             .map(|p| format!("{p}: string | number"))
             .chain(op.takes_body.then(|| format!("body: {body}")))
-            .chain(["options?: CallOptions".to_string()])
+            .chain([options])
             .collect(),
         reply,
         item,
+    }
+}
+
+/// `export type name = 'a' | 'b';`, or one member a line (`  | 'a'`) when wider than the print
+/// width, as Prettier breaks a union.
+fn union_alias(name: &str, members: &[String]) -> String {
+    let line = format!("export type {name} = {};", members.join(" | "));
+    if fits(0, &line) {
+        line
+    } else {
+        let lines: Vec<String> = members.iter().map(|m| format!("  | {m}")).collect();
+        format!("export type {name} =\n{};", lines.join("\n"))
     }
 }
 
