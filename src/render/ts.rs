@@ -78,6 +78,8 @@ pub(crate) struct TypeScript {
     ops: BTreeMap<String, OpTypes>,
     /// The types of types.ts the client's signatures name, sorted.
     client_types: Vec<String>,
+    /// Some client method takes a list's options (`ListOptions<...Query>`).
+    list_options: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -272,6 +274,7 @@ pub(crate) fn view(model: &Model) -> TypeScript {
         })
         .collect();
     TypeScript {
+        list_options: ops.values().any(|t| t.query.is_some()),
         resources,
         ops,
         client_types: client_types.into_iter().collect(),
@@ -340,10 +343,7 @@ fn op_types(op: &Operation, item_of: &BTreeMap<&str, &ResourceTypes>) -> OpTypes
         }
     });
     let options = match &query {
-        Some(q) => format!(
-            "options?: Omit<CallOptions, 'query'> & {{ query?: {} }}",
-            q.name
-        ),
+        Some(q) => format!("options?: ListOptions<{}>", q.name),
         None => "options?: CallOptions".to_string(),
     };
     OpTypes {
@@ -366,12 +366,15 @@ fn op_types(op: &Operation, item_of: &BTreeMap<&str, &ResourceTypes>) -> OpTypes
     }
 }
 
-/// `export type name = 'a' | 'b';`, or one member a line (`  | 'a'`) when wider than the print
-/// width, as Prettier breaks a union.
+/// `export type name = 'a' | 'b';`, else the union on the next line, else one member a line
+/// (`  | 'a'`), as Prettier breaks a union that is wider than the print width.
 fn union_alias(name: &str, members: &[String]) -> String {
-    let line = format!("export type {name} = {};", members.join(" | "));
+    let joined = members.join(" | ");
+    let line = format!("export type {name} = {joined};");
     if fits(0, &line) {
         line
+    } else if fits(2, &format!("{joined};")) {
+        format!("export type {name} =\n  {joined};")
     } else {
         let lines: Vec<String> = members.iter().map(|m| format!("  | {m}")).collect();
         format!("export type {name} =\n{};", lines.join("\n"))
@@ -419,7 +422,7 @@ pub(crate) fn alias(name: &str, value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{alias, call, import_type, singular};
+    use super::{alias, call, import_type, singular, union_alias};
 
     #[test]
     fn lines_break_past_the_print_width_as_prettier_breaks_them() {
@@ -431,6 +434,21 @@ mod tests {
         );
         assert_eq!(call(&long, &[], &long, 0), format!("{long}(){long}"));
         assert_eq!(alias("T", "U"), "export type T = U;");
+        let member = |n: usize| format!("'{}'", "m".repeat(n));
+        assert_eq!(
+            union_alias("T", &[member(1), member(2)]),
+            "export type T = 'm' | 'mm';"
+        );
+        let two = [member(50), member(50)];
+        assert_eq!(
+            union_alias("T", &two),
+            format!("export type T =\n  {};", two.join(" | "))
+        );
+        let three = [member(50), member(50), member(50)];
+        assert_eq!(
+            union_alias("T", &three),
+            format!("export type T =\n  | {0}\n  | {0}\n  | {0};", member(50))
+        );
         assert_eq!(alias("T", &long), format!("export type T =\n  {long};"));
         assert_eq!(
             import_type(&["A".to_string()], "./t.ts"),
