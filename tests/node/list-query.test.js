@@ -266,7 +266,7 @@ describe('400s', () => {
       assert.equal(res.json.error, 'invalid_cursor');
     }
     // A cursor forged with another value of the right type is a position, not a way around the owner.
-    const forged = await list('/api/gigs', { sort: 'title', cursor: forge([...decoded.slice(0, 2), 'Echo', decoded[3]]) });
+    const forged = await list('/api/gigs', { sort: 'title', cursor: forge([...decoded.slice(0, 2), 'Echo', '0']) });
     assert.equal(forged.status, 200, forged.text);
     assert.deepEqual(forged.json.items.map((g) => g.title), ['Echo', 'Foxtrot', 'alpha']);
   });
