@@ -18,6 +18,10 @@ use crate::model::{Field, FieldType, ListQuery, Model, Operation, Resource};
 /// `..` are excluded: clients remove such segments before sending, so they can never arrive.
 pub(crate) const PARAM_PATTERN: &str = r"^(?!\.{1,2}$)[A-Za-z0-9._~-]{1,128}$";
 
+/// A list's cursor: an item id (without `sort`; never starting with `~`), or `~` and base64url
+/// (with one): the list handler's `CURSOR` and `SORTED_CURSOR`.
+const CURSOR_PATTERN: &str = r"^(?:~[A-Za-z0-9_-]{1,16384}|[A-Za-z0-9._-][A-Za-z0-9._~-]{0,127})$";
+
 /// Which body a schema describes: what create and update accept, or what reads return.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Side {
@@ -316,8 +320,8 @@ fn list_parameters(q: &ListQuery) -> Vec<Value> {
             "name": "cursor",
             "in": "query",
             "required": false,
-            "description": "Where the page starts: the `next` of the previous page, as it came, with the same `sort` and filters.",
-            "schema": { "type": "string", "minLength": 1 },
+            "description": "Where the page starts: the `next` of the previous page, as it came, with the same `sort` and filters (an id without `sort`, an opaque `~` token with one; any other is a 400).",
+            "schema": { "type": "string", "pattern": CURSOR_PATTERN },
         }),
         json!({
             "name": "sort",
