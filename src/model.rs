@@ -326,6 +326,11 @@ pub struct Field {
     /// The resource whose item ids the field holds (a string field).
     #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+    /// The list operation filters by it (`?<field>=<value>`): the spec's `filter: true`, and every
+    /// `ref` field. Templates read it from the list operation's `query`; the dispatcher's tables,
+    /// which print fields whole, do not see it.
+    #[serde(skip)]
+    pub filter: bool,
     /// The fields of an object, or of each object of an array of objects, by name in spec
     /// order (sorted); templates see them as a map from name to field.
     #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "by_name")]
@@ -517,6 +522,37 @@ pub struct Operation {
     pub storage: Option<String>,
     /// A CRUD operation's writable fields, in spec order (what create and update store).
     pub fields: Vec<String>,
+    /// A list operation's query: what `sort` and the filters take (None for other operations).
+    pub query: Option<ListQuery>,
+}
+
+/// What a list operation's query string takes besides `limit` and `cursor`: `sort=<field>` or
+/// `sort=-<field>` over the resource's own scalar fields and the timestamps, and `<field>=<value>`
+/// equality filters over its filterable fields.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListQuery {
+    /// The sortable fields, in spec order, then `createdAt` and `updatedAt`.
+    pub sort: Vec<QueryField>,
+    /// Every value `sort` takes: each sortable field, then each with `-` (descending).
+    pub sort_values: Vec<String>,
+    /// The filterable fields, in spec order.
+    pub filters: Vec<QueryField>,
+    /// For the handler: sortable field -> its type (`string`, `integer`, `number`, `boolean`).
+    pub sort_types: serde_json::Value,
+    /// For the handler: filterable field -> `{ type, enum?, checks? }`, where `checks` are
+    /// `[regular expression, problem]` pairs a string value must pass (format, pattern, id).
+    pub filter_rules: serde_json::Value,
+}
+
+/// A field of a list query: the resource's field (a copy: its type and rules).
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryField {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: FieldType,
+    /// The field itself (None for the timestamps).
+    #[serde(skip)]
+    pub field: Option<Field>,
 }
 
 #[derive(Debug, Clone, Serialize)]

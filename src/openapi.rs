@@ -12,11 +12,15 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Map, Value};
 
-use crate::model::{Field, FieldType, Model, Operation, Resource};
+use crate::model::{Field, FieldType, ListQuery, Model, Operation, Resource};
 
 /// The pattern every path parameter must match (the dispatcher answers 400 otherwise). `.` and
 /// `..` are excluded: clients remove such segments before sending, so they can never arrive.
 pub(crate) const PARAM_PATTERN: &str = r"^(?!\.{1,2}$)[A-Za-z0-9._~-]{1,128}$";
+
+/// A list's cursor: an item id (without `sort`; never starting with `~`), or `~` and base64url
+/// (with one): the list handler's `CURSOR` and `SORTED_CURSOR`.
+const CURSOR_PATTERN: &str = r"^(?:~[A-Za-z0-9_-]{1,16384}|[A-Za-z0-9._-][A-Za-z0-9._~-]{0,127})$";
 
 /// Which body a schema describes: what create and update accept, or what reads return.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -220,8 +224,18 @@ fn operation(model: &Model, op: &Operation) -> Value {
     let (status, response) = match (op.kind.as_str(), &item_ref) {
         ("list", Some(item)) => ok(
             "200",
-            "The caller's items",
-            Some(json!({ "type": "array", "items": item })),
+            "One page of the caller's items",
+            Some(json!({
+                "type": "object",
+                "required": ["items", "next"],
+                "properties": {
+                    "items": { "type": "array", "items": item },
+                    "next": {
+                        "type": ["string", "null"],
+                        "description": "The `cursor` of the next page, or null on the last page.",
+                    },
+                },
+            })),
         ),
         ("create", Some(item)) => ok("201", "Created", Some(item.clone())),
         ("read" | "update", Some(item)) => ok("200", "The item", Some(item.clone())),
@@ -247,7 +261,7 @@ fn operation(model: &Model, op: &Operation) -> Value {
     responses.insert("500".into(), error("InternalError"));
     responses.insert("501".into(), error("NotImplemented"));
 
-    let params: Vec<Value> = op
+    let mut params: Vec<Value> = op
         .params
         .iter()
         .map(|p| {
@@ -265,6 +279,9 @@ fn operation(model: &Model, op: &Operation) -> Value {
             })
         })
         .collect();
+    if let Some(q) = &op.query {
+        params.extend(list_parameters(q));
+    }
     let mut v = json!({
         "operationId": op.name.camel,
         "summary": op.summary,
@@ -286,6 +303,56 @@ fn operation(model: &Model, op: &Operation) -> Value {
             json!({ "required": false, "content": { "application/json": { "schema": {} } } });
     }
     v
+}
+
+/// A list's query parameters: `limit`, `cursor`, `sort` (every value it takes) and one equality
+/// filter per filterable field, with the field's schema (never null).
+fn list_parameters(q: &ListQuery) -> Vec<Value> {
+    let mut out = vec![
+        json!({
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "description": "The most items a page holds.",
+            "schema": { "type": "integer", "minimum": 1, "maximum": 100, "default": 20 },
+        }),
+        json!({
+            "name": "cursor",
+            "in": "query",
+            "required": false,
+            "description": "Where the page starts: the `next` of the previous page, as it came, with the same `sort` and filters (an id without `sort`, an opaque `~` token with one; any other is a 400).",
+            "schema": { "type": "string", "pattern": CURSOR_PATTERN },
+        }),
+        json!({
+            "name": "sort",
+            "in": "query",
+            "required": false,
+            "description": "The order: a field ascending, or `-` and a field descending. Items without a value come last either way; ties are in id order. Without it, creation order.",
+            "schema": { "type": "string", "enum": q.sort_values },
+        }),
+    ];
+    for f in q.filters.iter().filter_map(|q| q.field.as_ref()) {
+        let exact = Field {
+            required: true,
+            nullable: false,
+            default: None,
+            readonly: false,
+            description: None,
+            ..f.clone()
+        };
+        let mut schema = field_schema(&exact, Side::Input);
+        if let Some(m) = schema.as_object_mut() {
+            m.remove("description");
+        }
+        out.push(json!({
+            "name": f.name,
+            "in": "query",
+            "required": false,
+            "description": format!("Only items whose `{}` equals this value.", f.name),
+            "schema": schema,
+        }));
+    }
+    out
 }
 
 /// The tag that groups custom routes: `routes`, unless a resource has that name.

@@ -378,7 +378,7 @@ fn bounds(at: &str, o: &Field, n: &Field, out: &mut Vec<Change>) {
     }
 }
 
-/// `enum`, `format`, `pattern`, `nullable`, `readonly`, `ref` and `default`: what a client that
+/// `enum`, `format`, `pattern`, `nullable`, `filter`, `readonly`, `ref` and `default`: what a client that
 /// worked before may now have refused is breaking; what only accepts more is safe.
 fn rules(at: &str, o: &Field, n: &Field, out: &mut Vec<Change>) {
     let quote = |vs: &[&String]| {
@@ -468,6 +468,25 @@ fn rules(at: &str, o: &Field, n: &Field, out: &mut Vec<Change>) {
             false,
             false,
             format!("{at} now takes `null`"),
+        )),
+        _ => {}
+    }
+    // Filterable: a list that no longer filters by the field refuses the parameter (400).
+    match (o.filter, n.filter) {
+        (true, false) => out.push(Change::new(
+            "field_filter_removed",
+            true,
+            false,
+            format!(
+                "{at}: the list no longer filters by it (`?{}=` is refused)",
+                n.name
+            ),
+        )),
+        (false, true) => out.push(Change::new(
+            "field_filter_added",
+            false,
+            false,
+            format!("{at}: the list now filters by it (`?{}=`)", n.name),
         )),
         _ => {}
     }

@@ -162,6 +162,7 @@ fn field() -> Value {
                 "nullable": node("Nullable", "`null` is a value of the field, kept as sent (even when `required`). Otherwise `null` counts as leaving the field out.", json!({ "type": "boolean", "default": false })),
                 "readonly": node("Read-only", "Set by the server's code only: create and update requests that send it are refused. Not with `required` or `default`.", json!({ "type": "boolean", "default": false })),
                 "ref": node("Reference", "`string` only: the field holds the id of an item of this resource (checked as an id). Not with `enum`, `format`, `pattern` or lengths.", json!({ "type": "string", "pattern": identifier() })),
+                "filter": node("Filter", "A resource's own `string`, `integer`, `number` or `boolean` field only (not inside an object): the list operation filters by it, `?<field>=<value>` (equality; several filters must all hold). `ref` fields are filterable without it. Not on a field named `limit`, `cursor` or `sort`.", json!({ "type": "boolean", "default": false })),
                 "fields": node(
                     "Fields",
                     &format!("`object`, and `array` with `items: object` (needed there): the fields of the object, or of each item, by name as for a resource's fields. At most {MAX_FIELD_DEPTH} levels deep."),
@@ -185,6 +186,10 @@ fn field() -> Value {
                     "else": not(&["fields"]),
                 },
                 { "if": { "required": ["ref"] }, "then": not(&["enum", "format", "pattern", "min_length", "max_length"]) },
+                {
+                    "if": { "properties": { "filter": { "const": true } }, "required": ["filter"] },
+                    "then": { "properties": { "type": { "enum": ["string", "integer", "number", "boolean"] } } },
+                },
                 {
                     "if": { "properties": { "readonly": { "const": true } }, "required": ["readonly"] },
                     "then": { "properties": { "required": { "const": false }, "default": false } },

@@ -113,6 +113,8 @@ pub struct FieldSpec {
     /// `string` only: the field holds the id of an item of this resource.
     #[serde(rename = "ref")]
     pub reference: Option<String>,
+    /// A resource's own scalar fields only: the list operation filters by it (`?<field>=<value>`).
+    pub filter: Option<bool>,
     /// `object`, or `array` with `items: object`: the fields of the object(s).
     pub fields: Option<BTreeMap<String, FieldSpec>>,
 }

@@ -34,6 +34,10 @@ pub struct StorageDesc {
     /// store module's `page` and `ownerKey`.
     #[serde(default)]
     pub keyed: bool,
+    /// A sorted or filtered list reads every item of the owner and picks the page in the function:
+    /// its fragment uses the store module's `selectPage`.
+    #[serde(default)]
+    pub scans: bool,
     /// The function of its `store.js` fragment that opens one collection: `(name, ctx)`.
     pub factory: String,
     /// Lines of the store module's header comment when it is in use (e.g. a warning).

@@ -1,9 +1,12 @@
 //! End to end, the working CRUD of a starter project (`scaffold new DIR --target T`, no spec: the
-//! resource `movies` with the target's default storage, or the starter with `storage:` added), in
+//! resource `movies` with the target's default storage, or the starter with `storage:` added; its
+//! `year` and `watched` made filterable and a `ref` field `sequel_of` added), in
 //! the platform's local runtime against the storage's real local engine, driven over HTTP by the
 //! one CRUD table every storage passes, `tests/e2e/crud-http.test.js`: create, read, list with
 //! paging (stable while items are inserted), update, delete, server ids and timestamps, a second
-//! user who sees and reaches nothing (by id or by cursor), and, where the test can stop the engine,
+//! user who sees and reaches nothing (by id or by cursor), lists sorted and filtered over pages (the
+//! same answers from every storage, another user's items in none), every bad list query a 400,
+//! and, where the test can stop the engine,
 //! the database down (503 with the request id, nothing leaked, no partial write).
 //!
 //! - d1 (cloudflare-workers, asked for in the spec): the project's `migrations/` applied with
@@ -53,30 +56,45 @@ use common::{
 };
 
 /// `scaffold new <tmp>/demo --target TARGET` with `node_modules` linked to the pinned packages of
-/// `tests/node/install-node-deps.sh` (jose, @netlify/blobs, ...).
+/// `tests/node/install-node-deps.sh` (jose, @netlify/blobs, ...), its `movies` given what the list
+/// table filters by (`filter: true` on `year` and `watched`, a `ref` field `sequel_of`) and
+/// regenerated (`scaffold generate`), as a user who adds filters does.
 fn starter(target: &str) -> (tempfile::TempDir, PathBuf) {
     require_node();
     require_npm();
     let (tmp, project) = new_project("demo", target, None);
     link_node_deps(&project);
+    respec(&project, |text| {
+        let mut out = text.to_string();
+        for (from, to) in [
+            (
+                "      year: { type: integer, min: 1888, max: 2100 }\n",
+                "      year: { type: integer, min: 1888, max: 2100, filter: true }\n",
+            ),
+            (
+                "      watched: { type: boolean }\n",
+                "      watched: { type: boolean, filter: true }\n",
+            ),
+            (
+                "      tags: { type: array, items: string, max_items: 20 }\n",
+                "      tags: { type: array, items: string, max_items: 20 }\n      sequel_of: { type: string, ref: movies }\n",
+            ),
+        ] {
+            assert!(out.contains(from), "the starter spec has no `{from}`:\n{out}");
+            out = out.replacen(from, to, 1);
+        }
+        out
+    });
     (tmp, project)
 }
 
-/// The starter with `storage: STORAGE` added to its spec, regenerated (`scaffold generate`), as a
-/// user who picks a storage other than the target's default does.
-fn starter_with(target: &str, storage: &str) -> (tempfile::TempDir, PathBuf) {
-    let (tmp, project) = starter(target);
+/// The project's scaffold.yaml changed by `edit`, then `scaffold generate`.
+fn respec(project: &Path, edit: impl Fn(&str) -> String) {
     let spec = project.join("scaffold.yaml");
     let text = std::fs::read_to_string(&spec).expect("read scaffold.yaml");
-    let text = text.replacen(
-        "\nbase_path:",
-        &format!("\nstorage: {storage}\nbase_path:"),
-        1,
-    );
-    assert!(text.contains(&format!("\nstorage: {storage}\n")), "{text}");
-    std::fs::write(&spec, text).expect("write scaffold.yaml");
+    std::fs::write(&spec, edit(&text)).expect("write scaffold.yaml");
     let out = scaffold()
-        .current_dir(&project)
+        .current_dir(project)
         .arg("generate")
         .output()
         .expect("run scaffold generate");
@@ -85,6 +103,21 @@ fn starter_with(target: &str, storage: &str) -> (tempfile::TempDir, PathBuf) {
         "scaffold generate: {}",
         output_text(&out)
     );
+}
+
+/// The starter with `storage: STORAGE` added to its spec, regenerated (`scaffold generate`), as a
+/// user who picks a storage other than the target's default does.
+fn starter_with(target: &str, storage: &str) -> (tempfile::TempDir, PathBuf) {
+    let (tmp, project) = starter(target);
+    respec(&project, |text| {
+        let text = text.replacen(
+            "\nbase_path:",
+            &format!("\nstorage: {storage}\nbase_path:"),
+            1,
+        );
+        assert!(text.contains(&format!("\nstorage: {storage}\n")), "{text}");
+        text
+    });
     (tmp, project)
 }
 
@@ -96,9 +129,10 @@ fn crud_test() -> String {
 }
 
 /// Top-level tests in `tests/e2e/crud-http.test.js` (none is generated from data): the CRUD
-/// table, and the database-down test where the engine can be stopped (`E2E_DB_STOP`).
-const CRUD_HTTP_TESTS: u32 = 1;
-const CRUD_HTTP_TESTS_WITH_DB_DOWN: u32 = 2;
+/// table, the sort and filter table, and the database-down test where the engine can be stopped
+/// (`E2E_DB_STOP`).
+const CRUD_HTTP_TESTS: u32 = 2;
+const CRUD_HTTP_TESTS_WITH_DB_DOWN: u32 = 3;
 
 fn assert_passed(out: &Output, target: &str) {
     assert_node_counts(

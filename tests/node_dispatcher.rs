@@ -19,6 +19,10 @@
 //!    formats, pattern, nested objects, arrays of objects, default, nullable, readonly, ref)
 //!    through the generated dispatcher and CRUD handlers (`tests/node/field-types.test.js`).
 //!
+//!    And the list query (`tests/node/list-query.test.js`): sort ascending and descending over
+//!    pages, missing values last, filters on an enum, a boolean, a `ref` and an integer, and the
+//!    400s (bad sort, bad filter value, unknown parameter, a cursor tampered with).
+//!
 //! 6. Patterns (`pattern` on a string field): the generator (Rust, which checks defaults) and the
 //!    dispatcher (Node, `u` flag) read every accepted pattern alike: a fixed corpus of texts with
 //!    odd characters, and random patterns from a seeded walk, each of which must also compile.
@@ -187,6 +191,23 @@ fn field_rules_hold_in_the_generated_dispatcher() {
     );
     assert_syntax(&project);
     run_node_suite("tests/node/field-types.test.js", &project, &node_version);
+}
+
+/// Lists sorted and filtered (`?sort=`, `filter: true` fields, `ref` fields) over pages by cursor,
+/// and every 400 of the list query, through the generated dispatcher and list handlers.
+#[test]
+fn lists_sort_and_filter_in_the_generated_handlers() {
+    let node_version = require_node();
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("proj");
+    common::stdout(
+        common::scaffold()
+            .arg("new")
+            .arg(&project)
+            .arg("--spec")
+            .arg(manifest_dir().join("specs/gig-guide.yaml")),
+    );
+    run_node_suite("tests/node/list-query.test.js", &project, &node_version);
 }
 
 /// Operation names that equal the dispatcher's own names or globals it uses cannot clash: the

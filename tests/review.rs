@@ -197,7 +197,7 @@ fn review_needs_no_target() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("not available on target `vercel`"));
 }
 
-/// The rules beyond types (enum, format, pattern, nullable, readonly, ref, default), nested
+/// The rules beyond types (enum, format, pattern, nullable, filter, readonly, ref, default), nested
 /// fields included: what may refuse a request that worked before is breaking, the rest safe.
 #[test]
 fn field_rules_changed() {
@@ -237,6 +237,10 @@ fn field_rules_changed() {
             "field `venues.kind` takes any value again (no `enum`)",
             false,
         ),
+        (
+            "field `venues.kind`: the list no longer filters by it (`?kind=` is refused)",
+            true,
+        ),
         ("field `venues.label` now only takes `a`, `b`", true),
         (
             "field `venues.owner` is no longer read-only: requests set it",
@@ -247,10 +251,18 @@ fn field_rules_changed() {
             false,
         ),
         (
+            "field `venues.parent`: the list no longer filters by it (`?parent=` is refused)",
+            true,
+        ),
+        (
             "field `venues.price`: `default` changed from `0` to `10`",
             false,
         ),
         ("field `venues.rating` now takes `null`", false),
+        (
+            "field `venues.rating`: the list now filters by it (`?rating=`)",
+            false,
+        ),
         (
             "field `venues.site`: `format` changed from `url` to `uuid`",
             true,

@@ -173,6 +173,13 @@ const SCHEMA_REFUSES: &[(&str, &[&str])] = &[
         &["/language", "/resources/notes/fields/text/type"],
     ),
     ("wrong-types.yaml", &["/resources/items/fields/n/max"]),
+    (
+        "bad-filter.yaml",
+        &[
+            "/resources/shows/fields/tags/type",
+            "/resources/shows/fields/place/type",
+        ],
+    ),
 ];
 
 /// Invalid specs that pass the schema: the rule they break spans several keys or needs the

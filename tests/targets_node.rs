@@ -8,7 +8,8 @@
 //! or the CommonJS `tests/node/overlay-jwt/` on Netlify v1), `<project>/node_modules` linked to the
 //! pinned install of `tests/node/install-node-deps.sh`, `node --check` on every generated `.js`,
 //! then `node --test` with `TARGET` and `PROJECT_DIR`; then the field rules table
-//! (`tests/node/field-types.test.js`) against the target's project of `specs/gig-guide.yaml`. Besides: the aws-lambda target with
+//! (`tests/node/field-types.test.js`) and the list sort and filter table (`tests/node/list-query.test.js`)
+//! against the target's project of `specs/gig-guide.yaml`. Besides: the aws-lambda target with
 //! `api-gateway-jwt` (`specs/lambda-gateway.yaml`, `tests/node/lambda-gateway.test.js`), and a check
 //! that every built-in target has a driver and a test here, so a new target cannot be forgotten.
 //!
@@ -214,6 +215,14 @@ fn run_field_rules(target: &str) {
     assert_syntax(&project);
     run_node_suite(
         "tests/node/field-types.test.js",
+        &[("TARGET", Path::new(target)), ("PROJECT_DIR", &project)],
+    );
+    // A fresh project (the memory store lives in one process, but the items of the first table
+    // stay out of the second's counts only in a project of their own).
+    let (_tmp, project) = common::generated_project("specs/gig-guide.yaml", target);
+    link_node_modules(&project, node_modules());
+    run_node_suite(
+        "tests/node/list-query.test.js",
         &[("TARGET", Path::new(target)), ("PROJECT_DIR", &project)],
     );
 }

@@ -117,6 +117,8 @@ codes! {
     FieldsTooDeep = "S426": "fields nested deeper than 5 levels",
     InvalidEnumValue = "S427": "an `enum` value that breaks its field's other rules",
     DefaultOnRequired = "S428": "a `default` on a `required` field",
+    FilterNotScalar = "S429": "`filter` on a field that is not a resource's own string, integer, number or boolean",
+    FilterNameTaken = "S430": "`filter` on a field named `limit`, `cursor` or `sort` (the list's own query parameters)",
     // S5xx: routes and the dispatch table.
     MissingMethod = "S501": "a route without `method`",
     UnknownMethod = "S502": "a method the dispatcher does not route",

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::diag::{did_you_mean, one_of, Code, Diagnostic};
-use crate::model::{Field, FieldType, Format, FORMATS, MAX_FIELD_DEPTH};
+use crate::model::{Field, FieldType, Format, ListQuery, QueryField, FORMATS, MAX_FIELD_DEPTH};
 use crate::naming::{is_identifier, PROTO_KEYS};
 use crate::spec::FieldSpec;
 
@@ -382,6 +382,46 @@ fn lower_field(
             }
         }
     }
+    // filter: a resource's own scalar fields only.
+    let scalar = is("string") || is("integer") || is("number") || is("boolean");
+    if f.filter == Some(true) && (!scalar || depth > 1) {
+        let (what, help) = if scalar {
+            (
+                format!("`filter` on field `{fname}`, which is inside an object"),
+                "remove `filter`: a list filters by its resource's own fields only (move the value to a top-level field to filter by it)",
+            )
+        } else {
+            (
+                format!("`filter` does not apply to a field of type `{ty}`"),
+                "remove `filter`: a list filters by equality on a single value only",
+            )
+        };
+        l.err(
+            Diagnostic::new(Code::FilterNotScalar, what, l.key(&at("filter")))
+                .expected("`filter: true` only on a resource's own field of type string, integer, number or boolean")
+                .help(help),
+        );
+    }
+    if f.filter == Some(true) && QUERY_WORDS.contains(&fname) {
+        l.err(
+            Diagnostic::new(
+                Code::FilterNameTaken,
+                format!(
+                    "`filter` on field `{fname}`, whose name the list's query string already uses"
+                ),
+                l.key(&at("filter")),
+            )
+            .expected(format!(
+                "`filter: true` on a field not named {}",
+                QUERY_WORDS
+                    .iter()
+                    .map(|w| format!("`{w}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+            .help("rename the field, or remove `filter`"),
+        );
+    }
     // readonly
     let readonly = f.readonly.unwrap_or(false);
     if readonly {
@@ -466,6 +506,9 @@ fn lower_field(
         nullable: f.nullable.unwrap_or(false),
         readonly,
         reference: f.reference.clone().filter(|_| ty == FieldType::String),
+        filter: depth == 1
+            && !QUERY_WORDS.contains(&fname)
+            && (f.filter == Some(true) || (ty == FieldType::String && f.reference.is_some())),
         fields,
     };
     // Each enum value, against the field's other rules (only when they are sound).
@@ -517,6 +560,97 @@ fn lower_field(
         }
     }
     (ok && l.errors.len() == before).then_some(field)
+}
+
+/// The query parameters a list takes besides its filters: no filter may have these names.
+pub(crate) const QUERY_WORDS: &[&str] = &["limit", "cursor", "sort"];
+/// The timestamps every item has: sortable, like the resource's own scalar fields.
+const TIMESTAMPS: &[&str] = &["createdAt", "updatedAt"];
+/// An item id as the server routes it (`is_id`), as a JavaScript regular expression (`u` flag).
+const ID_PATTERN: &str = r"^(?!\.\.?$)[A-Za-z0-9._~-]{1,128}$";
+
+/// What a list of a resource with `fields` takes in its query string: `sort` over its own scalar
+/// fields and the timestamps, and filters over its filterable fields, with the rules a filter's
+/// value must meet (the handler's `SORTS` and `FILTERS`).
+pub(crate) fn list_query(fields: &[Field]) -> ListQuery {
+    let scalar = |f: &&Field| {
+        matches!(
+            f.ty,
+            FieldType::String | FieldType::Integer | FieldType::Number | FieldType::Boolean
+        )
+    };
+    let query_field = |f: &Field| QueryField {
+        name: f.name.clone(),
+        ty: f.ty,
+        field: Some(f.clone()),
+    };
+    let mut sort: Vec<QueryField> = fields.iter().filter(scalar).map(query_field).collect();
+    for t in TIMESTAMPS {
+        if !fields.iter().any(|f| f.name == *t) {
+            sort.push(QueryField {
+                name: t.to_string(),
+                ty: FieldType::String,
+                field: None,
+            });
+        }
+    }
+    let filters: Vec<QueryField> = fields
+        .iter()
+        .filter(scalar)
+        .filter(|f| f.filter)
+        .map(query_field)
+        .collect();
+    let mut sort_values: Vec<String> = sort.iter().map(|f| f.name.clone()).collect();
+    sort_values.extend(sort.iter().map(|f| format!("-{}", f.name)));
+    let sort_types = Value::Object(
+        sort.iter()
+            .map(|f| (f.name.clone(), Value::from(f.ty.as_str())))
+            .collect(),
+    );
+    let filter_rules = Value::Object(
+        filters
+            .iter()
+            .filter_map(|q| q.field.as_ref())
+            .map(|f| {
+                let mut rule = serde_json::Map::new();
+                rule.insert("type".to_string(), Value::from(f.ty.as_str()));
+                if let Some(choices) = &f.choices {
+                    rule.insert("enum".to_string(), Value::from(choices.clone()));
+                }
+                let mut checks = Vec::new();
+                if let Some(fmt) = f.format {
+                    let (_, re) = FORMAT_PATTERNS
+                        .iter()
+                        .find(|(g, _)| *g == fmt)
+                        .expect("every format has a pattern");
+                    checks.push(Value::from(vec![*re, format_problem(fmt)]));
+                }
+                if let Some(p) = &f.pattern {
+                    checks.push(Value::from(vec![
+                        p.clone(),
+                        format!("expected text matching {p}"),
+                    ]));
+                }
+                if let Some(r) = &f.reference {
+                    checks.push(Value::from(vec![
+                        ID_PATTERN.to_string(),
+                        format!("expected the id of an item of {r}"),
+                    ]));
+                }
+                if !checks.is_empty() {
+                    rule.insert("checks".to_string(), Value::Array(checks));
+                }
+                (f.name.clone(), Value::Object(rule))
+            })
+            .collect(),
+    );
+    ListQuery {
+        sort,
+        sort_values,
+        filters,
+        sort_types,
+        filter_rules,
+    }
 }
 
 /// Problems of `value` against `field`, as `(path, problem)` in the dispatcher's words: the first
@@ -681,6 +815,7 @@ fn bare(field: &Field) -> Field {
         nullable: false,
         readonly: false,
         reference: None,
+        filter: false,
         fields: field.fields.clone(),
     }
 }

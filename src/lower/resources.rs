@@ -8,7 +8,7 @@ use crate::naming::{is_identifier, is_js_reserved, Names};
 use crate::spec::{OperationSpec, Operations, ResourceSpec};
 
 use super::auth::lower_access;
-use super::fields::{lower_fields, Place};
+use super::fields::{list_query, lower_fields, Place};
 use super::text::lower_description;
 use super::Lowerer;
 
@@ -238,6 +238,7 @@ pub(super) fn lower_resource(
                     .filter(|f: &&Field| !f.readonly)
                     .map(|f| f.name.clone())
                     .collect(),
+                query: (kind == OpKind::List).then(|| list_query(&fields)),
             },
         );
     }

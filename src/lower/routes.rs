@@ -109,6 +109,7 @@ pub(super) fn lower_route(
         roles,
         storage: Some("none".to_string()),
         fields: Vec::new(),
+        query: None,
     })
 }
 

@@ -78,6 +78,8 @@ pub(crate) struct TypeScript {
     ops: BTreeMap<String, OpTypes>,
     /// The types of types.ts the client's signatures name, sorted.
     client_types: Vec<String>,
+    /// Some client method takes a list's options (`ListOptions<...Query>`).
+    list_options: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -128,6 +130,19 @@ struct OpTypes {
     item: Option<String>,
     /// The client method's parameters: path parameters, the body (if any), `options`.
     client_args: Vec<String>,
+    /// A list's query: its types' names and properties (None for other operations).
+    query: Option<QueryTypes>,
+}
+
+/// A list's query as types.ts prints it: `sort`'s union (`GigsListSort`) and the query's
+/// interface (`GigsListQuery`): `limit`, `cursor`, `sort` and each filter, typed by its field.
+#[derive(Debug, Serialize)]
+struct QueryTypes {
+    name: String,
+    /// `export type GigsListSort = ...;`, broken as Prettier breaks a long union.
+    sort_alias: String,
+    sort: String,
+    fields: Vec<FieldTypes>,
 }
 
 /// A resource's item type: its name singular, in Pascal case (`movies` -> `Movie`), unless that
@@ -254,10 +269,12 @@ pub(crate) fn view(model: &Model) -> TypeScript {
                 .chain(t.reply.split(['<', '>']))
                 .filter(|n| named.contains(n))
                 .map(str::to_string)
+                .chain(t.query.as_ref().map(|q| q.name.clone()))
                 .collect::<Vec<_>>()
         })
         .collect();
     TypeScript {
+        list_options: ops.values().any(|t| t.query.is_some()),
         resources,
         ops,
         client_types: client_types.into_iter().collect(),
@@ -292,7 +309,45 @@ fn op_types(op: &Operation, item_of: &BTreeMap<&str, &ResourceTypes>) -> OpTypes
         (OpKind::Delete, Some(_)) => "undefined".to_string(),
         _ => "unknown".to_string(),
     };
+    // A list's query: on CRUD lists only (a 501 starter's too: the same document describes it).
+    let query = op.query.as_ref().filter(|_| item.is_some()).map(|q| {
+        let sort = format!("{pascal}Sort");
+        let values: Vec<String> = q.sort_values.iter().map(|v| js::string(v)).collect();
+        let mut fields = vec![
+            FieldTypes {
+                prop: "limit?".to_string(),
+                ts: "number".to_string(),
+            },
+            FieldTypes {
+                prop: "cursor?".to_string(),
+                ts: "string".to_string(),
+            },
+            FieldTypes {
+                prop: "sort?".to_string(),
+                ts: sort.clone(),
+            },
+        ];
+        fields.extend(q.filters.iter().filter_map(|f| f.field.as_ref()).map(|f| {
+            let exact = Field {
+                nullable: false,
+                required: false,
+                ..f.clone()
+            };
+            field_types(&exact)
+        }));
+        QueryTypes {
+            name: format!("{pascal}Query"),
+            sort_alias: union_alias(&sort, &values),
+            sort,
+            fields,
+        }
+    });
+    let options = match &query {
+        Some(q) => format!("options?: ListOptions<{}>", q.name),
+        None => "options?: CallOptions".to_string(),
+    };
     OpTypes {
+        query,
         context: format!("{pascal}Context"),
         result: format!("{pascal}Result"),
         handler: pascal.clone(),
@@ -304,10 +359,25 @@ fn op_types(op: &Operation, item_of: &BTreeMap<&str, &ResourceTypes>) -> OpTypes
             .iter()
             .map(|p| format!("{p}: string | number"))
             .chain(op.takes_body.then(|| format!("body: {body}")))
-            .chain(["options?: CallOptions".to_string()])
+            .chain([options])
             .collect(),
         reply,
         item,
+    }
+}
+
+/// `export type name = 'a' | 'b';`, else the union on the next line, else one member a line
+/// (`  | 'a'`), as Prettier breaks a union that is wider than the print width.
+fn union_alias(name: &str, members: &[String]) -> String {
+    let joined = members.join(" | ");
+    let line = format!("export type {name} = {joined};");
+    if fits(0, &line) {
+        line
+    } else if fits(2, &format!("{joined};")) {
+        format!("export type {name} =\n  {joined};")
+    } else {
+        let lines: Vec<String> = members.iter().map(|m| format!("  | {m}")).collect();
+        format!("export type {name} =\n{};", lines.join("\n"))
     }
 }
 
@@ -352,7 +422,7 @@ pub(crate) fn alias(name: &str, value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{alias, call, import_type, singular};
+    use super::{alias, call, import_type, singular, union_alias};
 
     #[test]
     fn lines_break_past_the_print_width_as_prettier_breaks_them() {
@@ -364,6 +434,21 @@ mod tests {
         );
         assert_eq!(call(&long, &[], &long, 0), format!("{long}(){long}"));
         assert_eq!(alias("T", "U"), "export type T = U;");
+        let member = |n: usize| format!("'{}'", "m".repeat(n));
+        assert_eq!(
+            union_alias("T", &[member(1), member(2)]),
+            "export type T = 'm' | 'mm';"
+        );
+        let two = [member(50), member(50)];
+        assert_eq!(
+            union_alias("T", &two),
+            format!("export type T =\n  {};", two.join(" | "))
+        );
+        let three = [member(50), member(50), member(50)];
+        assert_eq!(
+            union_alias("T", &three),
+            format!("export type T =\n  | {0}\n  | {0}\n  | {0};", member(50))
+        );
         assert_eq!(alias("T", &long), format!("export type T =\n  {long};"));
         assert_eq!(
             import_type(&["A".to_string()], "./t.ts"),

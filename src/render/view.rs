@@ -171,6 +171,8 @@ pub(crate) struct Store<'a> {
     needs_context: bool,
     /// Some storage in use keeps items under keys and pages in the function (`page`, `ownerKey`).
     needs_keys: bool,
+    /// Some storage in use sorts and filters in the function (`selectPage`).
+    needs_scan: bool,
     /// By operation kind (`create`, ...): what a CRUD handler imports from the store module.
     imports: BTreeMap<String, Vec<String>>,
     /// The storages in use (`none` excluded), sorted by name, each with its description.
@@ -210,6 +212,7 @@ pub(crate) fn store<'a>(
     Ok(Store {
         needs_context: used.iter().any(|s| s.desc.context),
         needs_keys: used.iter().any(|s| s.desc.keyed),
+        needs_scan: used.iter().any(|s| s.desc.scans),
         imports: data.handler_imports,
         used,
     })

@@ -33,6 +33,11 @@
 //   { signal }   an AbortSignal, to cancel the call
 {% for op in api.operations %}
 //   {{ op.name.camel }}({% for p in op.params %}{{ p }}, {% endfor %}{% if op.takes_body %}body, {% endif %}options?)  {{ op.method }} {{ op.full_path }}  ({{ op.access.plain }})
+{% if op.query %}
+//     query: limit, cursor (the `next` of the previous page), sort (a field, or - and a field:
+//     {% for f in op.query.sort %}{{ f.name }}{% if not loop.last %}, {% endif %}{% endfor %}){% if op.query.filters %}, and the filters{% for f in op.query.filters %} {{ f.name }}{% if not loop.last %},{% endif %}{% endfor %}{% endif %}
+
+{% endif %}
 {% endfor %}
 //
 // Errors: ApiError has `status`, `code` (the body's `error`, e.g. 'validation_failed'; null when the

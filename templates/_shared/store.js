@@ -3,8 +3,17 @@
 // four methods of what it returns; the handlers need nothing else.
 //
 //   openCollection(name, ctx)             one collection per resource; `ctx` is the handler's context
-//     .list(owner, { limit, cursor })   -> { items, next }: at most `limit` items after `cursor`,
-//                                          oldest first; `next` is the cursor of the next page or null
+//     .list(owner, { limit, cursor, sort, filters })
+//                                       -> { items, next }: at most `limit` items after `cursor`;
+//                                          `next` is the cursor of the next page or null. Without
+//                                          `sort` (null) oldest first, and a cursor is an id; with
+//                                          `sort` = `{ field, type, desc }` (`type`: string,
+//                                          integer, number or boolean) by that field's value,
+//                                          ascending or not (`desc`), items without one (absent,
+//                                          null) last either way, ties by id in the same direction,
+//                                          and a cursor is `{ value, id }` of the last item (value
+//                                          null for one without). `filters`: `[field, value]` pairs
+//                                          an item must all equal (`===`), or [].
 //     .get(owner, id)                   -> the item, or null
 //     .put(owner, id, item, options)    -> stores (creates or replaces) the item; with
 //                                          `{ mustExist: true }` (an update) a store that can
@@ -15,6 +24,12 @@
 //     .remove(owner, id)                -> true if there was an item
 //
 // Every item lives under its owner (the signed-in user's id): one user never sees another's.
+{% if store.needs_scan %}
+// A sorted or filtered list on {% for s in store.used if s.scans %}{{ s.name }}{% if not loop.last %}, {% endif %}{% endfor %} reads every item of the owner in the collection
+// and picks the page in this function (`selectPage`): right, but its cost grows with the owner's
+// items. For large collections keep them in a database that sorts and filters (postgres, d1), or
+// add an index of your own.
+{% endif %}
 // When the database cannot be reached or used (down, refused, misconfigured), a collection throws
 // `StorageUnavailable`: the dispatcher answers 503 `{"error":"storage_unavailable","requestId"}`
 // and logs the error and its `cause`; nothing about the database reaches the client. Any other
@@ -73,6 +88,43 @@ function page(ids, limit, cursor) {
 
 const ownerKey = (owner) => encodeURIComponent(owner);
 {% endif %}
+{% if store.needs_scan %}
+
+/** Below 0 when `a` (`{ value, id }`) comes first: values in order, null after every value, then ids. */
+function compareKeys(a, b, desc) {
+  const by = (x, y) => (x < y ? -1 : x > y ? 1 : 0);
+  if ((a.value === null) !== (b.value === null)) return a.value === null ? 1 : -1;
+  const order = (a.value === null ? 0 : by(a.value, b.value)) || by(a.id, b.id);
+  return desc ? -order : order;
+}
+
+/**
+ * One page of `items` (all of one owner's items in a collection) for `list`'s options: the items
+ * every filter holds for, sorted (by id without a sort), after the cursor. O(items) per call.
+ */
+function selectPage(items, { limit, cursor, sort, filters }) {
+  const keyOf = (item) => ({ item, value: sort ? sortValueOf(item, sort) : null, id: item.id });
+  const after = cursor ? (sort ? cursor : { value: null, id: cursor }) : null;
+  const desc = sort ? sort.desc : false;
+  const keys = items
+    .filter((item) => filters.every(([field, value]) => item[field] === value))
+    .map(keyOf)
+    .sort((a, b) => compareKeys(a, b, desc))
+    .filter((k) => after === null || compareKeys(k, after, desc) > 0);
+  const chosen = keys.slice(0, limit);
+  const last = chosen[chosen.length - 1];
+  const next = keys.length > limit ? (sort ? { value: last.value, id: last.id } : last.id) : null;
+  return { items: chosen.map((k) => k.item), next };
+}
+{% endif %}
+
+/** An item's value of the sort field, or null when it has none (absent, null, or of another type). */
+function sortValueOf(item, { field, type }) {
+  const value = item[field];
+  if (type === 'string') return typeof value === 'string' ? value : null;
+  if (type === 'boolean') return typeof value === 'boolean' ? value : null;
+  return Number.isFinite(value) ? value : null;
+}
 
 /** Whose items a call reaches: the signed-in user's, or the shared `public` owner's without one. */
 function ownerOf(user) {

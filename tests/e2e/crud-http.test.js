@@ -5,7 +5,9 @@
 // items are inserted), update, delete, server ids and timestamps, a second user who sees nothing
 // and cannot reach another's item by id or by cursor; and, where the test can stop the engine,
 // the database down: 503 with the request id, nothing about the database in the body, no partial
-// write once it is back.
+// write once it is back. And lists sorted and filtered (`?sort=`, the filterable `year` and
+// `watched`, the `ref` `sequel_of`) over pages, the same in every storage, another user's items in
+// none of them, and every bad list query a 400.
 //
 // Environment: BASE_URL (the runtime's origin). JWT_STATE (the state file of
 // tests/e2e/jwks-server.mjs) for projects with `provider: jwt`; without it, tokens are Netlify
@@ -185,6 +187,127 @@ table('create, read, list with paging, update, delete; server ids and timestamps
   expectStatus(await call('DELETE', `/movies/${made[0].id}`, ALICE), 404, 'delete again');
   const after = await call('GET', '/movies?limit=100', ALICE);
   assert.equal(after.json.items.length, 4 + inserted.length);
+});
+
+// Lists sorted and filtered (the spec's `year` and `watched` have `filter: true`, `sequel_of` is a
+// `ref`): the same answers from every storage, whether it sorts in SQL or in the function.
+const DAVE = `dave-${crypto.randomUUID()}`;
+const ERIN = `erin-${crypto.randomUUID()}`;
+const query = (params) => `/movies?${new URLSearchParams(params)}`;
+
+/** Every page of `user`'s movies for `params` (limit 2): the items in order. */
+async function listQuery(user, params) {
+  const seen = [];
+  let cursor = null;
+  for (let pages = 0; pages < 20; pages += 1) {
+    const res = await call('GET', query({ ...params, limit: '2', ...(cursor ? { cursor } : {}) }), user);
+    expectStatus(res, 200, `list ${JSON.stringify(params)} page ${pages}`);
+    assert.ok(res.json.items.length <= 2, 'a page holds at most `limit` items');
+    seen.push(...res.json.items);
+    cursor = res.json.next;
+    if (!cursor) return seen;
+  }
+  throw new Error(`paging ${JSON.stringify(params)} does not end`);
+}
+
+/** What a list of `items` must answer: filtered, then by the sort's value (none last), then id. */
+function expected(items, { sort, ...filters }) {
+  const by = (x, y) => (x < y ? -1 : x > y ? 1 : 0);
+  const desc = sort !== undefined && sort.startsWith('-');
+  const field = sort === undefined ? null : sort.replace(/^-/, '');
+  const value = (item) => (field === null || item[field] === undefined ? null : item[field]);
+  return items
+    .filter((item) => Object.entries(filters).every(([f, v]) => String(item[f]) === v))
+    .sort((a, b) => {
+      if ((value(a) === null) !== (value(b) === null)) return value(a) === null ? 1 : -1;
+      const order = (value(a) === null ? 0 : by(value(a), value(b))) || by(a.id, b.id);
+      return desc ? -order : order;
+    })
+    .map((item) => item.id);
+}
+
+table('lists sorted and filtered, over pages; another user\'s items never in them; every bad query a 400', async () => {
+  const mine = [];
+  const rows = [
+    { title: 'Delta', year: 2001, watched: true },
+    { title: 'alpha', year: 1999 },
+    { title: 'Charlie', watched: false },
+    { title: 'Bravo', year: 2001, watched: false },
+    { title: 'Echo', year: 1999, watched: true },
+    { title: 'Foxtrot', year: 2010, watched: true },
+  ];
+  for (const row of rows) {
+    const res = await call('POST', '/movies', DAVE, row);
+    expectStatus(res, 201, `create ${row.title}`);
+    mine.push(res.json);
+  }
+  const sequel = await call('POST', '/movies', DAVE, { title: 'Delta 2', year: 2003, sequel_of: mine[0].id });
+  expectStatus(sequel, 201, 'create a sequel');
+  mine.push(sequel.json);
+  // Another user with the same kinds of values (and a sequel of Dave's movie, by id).
+  const theirs = [];
+  for (const row of [...rows.slice(0, 4), { title: 'Erin 2', sequel_of: mine[0].id, watched: true }]) {
+    const res = await call('POST', '/movies', ERIN, row);
+    expectStatus(res, 201, `create ${row.title} as another user`);
+    theirs.push(res.json);
+  }
+  const ids = (items) => items.map((m) => m.id);
+  for (const params of [
+    { sort: 'year' },
+    { sort: '-year' },
+    { sort: 'title' },
+    { sort: '-title' },
+    { sort: 'watched' },
+    { sort: '-watched' },
+    { sort: '-createdAt' },
+    { sort: 'sequel_of' },
+    { watched: 'true' },
+    { watched: 'false' },
+    { year: '1999' },
+    { year: '2001', watched: 'false' },
+    { sequel_of: mine[0].id },
+    { watched: 'true', sort: '-title' },
+    { year: '2001', sort: '-year' },
+  ]) {
+    const seen = await listQuery(DAVE, params);
+    assert.deepEqual(ids(seen), expected(mine, params), `GET ${query(params)} on ${TARGET}`);
+    const other = await listQuery(ERIN, params);
+    assert.deepEqual(ids(other), expected(theirs, params), `GET ${query(params)} as another user on ${TARGET}`);
+  }
+  // A cursor from one user's sorted page, sent by another: a position in their own items only.
+  const first = await call('GET', query({ sort: 'title', limit: '2' }), DAVE);
+  expectStatus(first, 200, 'a sorted first page');
+  const cursor = first.json.next;
+  assert.ok(cursor, 'a sorted first page of 2 has a next');
+  const crossed = await call('GET', query({ sort: 'title', limit: '100', cursor }), ERIN);
+  expectStatus(crossed, 200, 'another user\'s sorted cursor');
+  const after = expected(theirs, { sort: 'title' }).filter((id) => {
+    const item = theirs.find((m) => m.id === id);
+    const last = first.json.items[1];
+    return item.title > last.title || (item.title === last.title && item.id > last.id);
+  });
+  assert.deepEqual(ids(crossed.json.items), after, 'only their own items, after the position');
+
+  // Every bad query is a 400 that says what is wrong.
+  const refused = [
+    [{ sort: 'tags' }, 'invalid_sort'],
+    [{ sort: 'nope' }, 'invalid_sort'],
+    [{ year: 'abc' }, 'invalid_filter'],
+    [{ year: '1.5' }, 'invalid_filter'],
+    [{ watched: 'yes' }, 'invalid_filter'],
+    [{ sequel_of: '..' }, 'invalid_filter'],
+    [{ title: 'Delta' }, 'invalid_query'],
+    [{ colour: 'red' }, 'invalid_query'],
+    [{ sort: '-title', cursor }, 'invalid_cursor'],
+    [{ sort: 'title', watched: 'true', cursor }, 'invalid_cursor'],
+    [{ cursor }, 'invalid_cursor'],
+    [{ sort: 'title', cursor: `${cursor.slice(0, -3)}AAA` }, 'invalid_cursor'],
+  ];
+  for (const [params, error] of refused) {
+    const res = await call('GET', query(params), DAVE);
+    expectStatus(res, 400, `GET ${query(params)}`);
+    assert.equal(res.json.error, error, `GET ${query(params)}: ${res.text}`);
+  }
 });
 
 const DB_STOP = process.env.E2E_DB_STOP;

@@ -55,6 +55,9 @@ export interface CallOptions {
   headers?: HeadersInit;
   signal?: AbortSignal;
 }
+
+/** A list's last argument: its `query` typed (paging, `sort`, the filters). */
+export type ListOptions<Query> = Omit<CallOptions, 'query'> & { query?: Query };
 {% if api.auth.provider == "netlify-identity" %}
 
 export function netlifyIdentityToken(options?: { forceRefresh?: boolean }): Promise<string | null>;

@@ -15,7 +15,11 @@
 {% endfor %}
 
 import { createClient as createUntyped } from './runtime.js';
+{% if ts.list_options %}
+import type { CallOptions, ClientConfig, ListOptions } from './runtime.js';
+{% else %}
 import type { CallOptions, ClientConfig } from './runtime.js';
+{% endif %}
 {% set names = ts.client_types %}
 {% if names %}
 {{ names|ts_import("../" ~ paths["_shared/ts/types.ts"]) }}
@@ -37,7 +41,7 @@ export {
   netlifyIdentityToken,
 {% endif %}
 } from './runtime.js';
-export type { CallOptions, ClientConfig, Problem } from './runtime.js';
+export type { CallOptions, ClientConfig, {% if ts.list_options %}ListOptions, {% endif %}Problem } from './runtime.js';
 
 /** The API's operations: path parameters first, then the body (if any), then `options`. */
 export interface Api {

@@ -1,10 +1,35 @@
 // The types of store.js, next to this file. Created by scaffold from {{ api.spec_file }}. This file is
 // yours: scaffold never overwrites it. Keep it in step with store.js when you change that.
 
+/** A list's order: by `field` (of that type), ascending unless `desc`; items without a value last. */
+export interface ListSort {
+  field: string;
+  type: string;
+  desc: boolean;
+}
+
+/** Where a sorted page starts: after the item with this sort value (null: none) and id. */
+export interface SortedCursor {
+  value: unknown;
+  id: string;
+}
+
+/** What `list` takes: without `sort` a cursor is an id, with one a `SortedCursor`. */
+export interface ListOptions {
+  limit: number;
+  cursor?: string | SortedCursor | null;
+  sort?: ListSort | null;
+  /** `[field, value]` pairs an item must all equal. */
+  filters?: [string, string | number | boolean][];
+}
+
 /** One resource's items, each under its owner. */
 export interface Collection<T> {
-  /** At most `limit` items after `cursor`, oldest first; `next` is the cursor of the next page or null. */
-  list(owner: string, options: { limit: number; cursor?: string | null }): Promise<{ items: T[]; next: string | null }>;
+  /**
+   * At most `limit` items after `cursor`: oldest first, or in `sort`'s order; only those every
+   * filter holds for. `next` is the cursor of the next page (a `SortedCursor` with a sort) or null.
+   */
+  list(owner: string, options: ListOptions): Promise<{ items: T[]; next: string | SortedCursor | null }>;
   /** The item, or null. */
   get(owner: string, id: string): Promise<T | null>;
   /**

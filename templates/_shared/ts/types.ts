@@ -90,4 +90,16 @@ export interface {{ t.context }} extends Context {
   body: {{ t.body }};
 }
 {{ ("Reply<" ~ t.reply ~ "> | undefined")|ts_alias(t.result) }}
+{% if t.query %}
+
+/** What `sort` takes on `{{ op.method }} {{ op.full_path }}`: a field ascending, or `-` and a field descending. */
+{{ t.query.sort_alias }}
+
+/** The query of `{{ op.method }} {{ op.full_path }}`: paging, the order, and an equality filter per filterable field. */
+export interface {{ t.query.name }} {
+{% for f in t.query.fields %}
+  {{ f.prop }}: {{ f.ts }};
+{% endfor %}
+}
+{% endif %}
 {% endfor %}

@@ -90,7 +90,20 @@ async function azureTablesCollection(name, ctx) {
   const prefix = `${name}:`;
   const keys = (owner, id) => ({ partitionKey: partitionOf(owner), rowKey: `${prefix}${id}` });
   return {
-    async list(owner, { limit, cursor }) {
+    async list(owner, { limit, cursor, sort = null, filters = [] }) {
+      if (sort !== null || filters.length > 0) {
+        // Sorted or filtered: every entity of the owner in this collection (items are stored as
+        // JSON, so the service cannot filter them), picked in this function.
+        const range = odata`PartitionKey eq ${partitionOf(owner)} and RowKey gt ${prefix} and RowKey lt ${`${name};`}`;
+        const all = await azureRun(table, async () => {
+          const found = [];
+          for await (const entity of client.listEntities({ queryOptions: { filter: range } })) {
+            found.push(fromEntity(entity));
+          }
+          return found;
+        });
+        return selectPage(all, { limit, cursor, sort, filters });
+      }
       // Keyset paging on RowKey: after the cursor's row, up to the end of this collection (`;`
       // follows `:`). The partition is always the caller's own.
       const from = `${prefix}${cursor || ''}`;

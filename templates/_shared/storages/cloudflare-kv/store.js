@@ -5,7 +5,7 @@ function kvCollection(name, ctx) {
   if (!kv) throw new StorageUnavailable('the KV namespace binding `STORE` is missing: add it to wrangler.toml');
   const key = (owner, id) => `${name}/${ownerKey(owner)}/${id}`;
   return {
-    async list(owner, { limit, cursor }) {
+    async list(owner, { limit, cursor, sort = null, filters = [] }) {
       const prefix = `${name}/${ownerKey(owner)}/`;
       const ids = [];
       let kvCursor;
@@ -15,6 +15,14 @@ function kvCollection(name, ctx) {
         for (const k of result.keys) ids.push(k.name.slice(prefix.length));
         kvCursor = result.list_complete ? undefined : result.cursor;
       } while (kvCursor);
+      if (sort !== null || filters.length > 0) {
+        // Sorted or filtered: every item of the owner (one read each), picked in this function.
+        const all = await Promise.all(ids.map((id) => kv.get(key(owner, id), 'json')));
+        return selectPage(
+          all.filter((item) => item !== null),
+          { limit, cursor, sort, filters },
+        );
+      }
       const { ids: chosen, next } = page(ids.sort(), limit, cursor);
       const items = await Promise.all(chosen.map((id) => kv.get(key(owner, id), 'json')));
       return { items: items.filter((item) => item !== null), next };

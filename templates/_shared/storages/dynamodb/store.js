@@ -58,7 +58,27 @@ async function dynamoCollection(name, ctx) {
   const prefix = `${name}#`;
   const key = (owner, id) => ({ pk: owner, sk: `${prefix}${id}` });
   return {
-    async list(owner, { limit, cursor }) {
+    async list(owner, { limit, cursor, sort = null, filters = [] }) {
+      if (sort !== null || filters.length > 0) {
+        // Sorted or filtered: every row of the owner in this collection (items are stored as JSON,
+        // so DynamoDB cannot filter them), picked in this function.
+        const all = [];
+        let start;
+        do {
+          const { Items: rows = [], LastEvaluatedKey: more } = await send(
+            new lib.QueryCommand({
+              TableName: table,
+              KeyConditionExpression: 'pk = :owner AND begins_with(sk, :prefix)',
+              ExpressionAttributeValues: { ':owner': owner, ':prefix': prefix },
+              ExclusiveStartKey: start,
+              ConsistentRead: true,
+            }),
+          );
+          for (const row of rows) all.push(JSON.parse(row.item));
+          start = more;
+        } while (start);
+        return selectPage(all, { limit, cursor, sort, filters });
+      }
       const { Items: rows = [], LastEvaluatedKey: more } = await send(
         new lib.QueryCommand({
           TableName: table,

@@ -7,12 +7,16 @@ function memoryCollection(name) {
   const items = memory.get(name);
   const key = (owner, id) => `${ownerKey(owner)}/${id}`;
   return {
-    async list(owner, { limit, cursor }) {
+    async list(owner, { limit, cursor, sort = null, filters = [] }) {
       const prefix = `${ownerKey(owner)}/`;
       const ids = [...items.keys()]
         .filter((k) => k.startsWith(prefix))
         .map((k) => k.slice(prefix.length))
         .sort();
+      if (sort !== null || filters.length > 0) {
+        const all = ids.map((id) => structuredClone(items.get(key(owner, id))));
+        return selectPage(all, { limit, cursor, sort, filters });
+      }
       const { ids: chosen, next } = page(ids, limit, cursor);
       return { items: chosen.map((id) => structuredClone(items.get(key(owner, id)))), next };
     },

@@ -10,10 +10,18 @@ async function blobsCollection(name, ctx) {
   const store = blobs.getStore(name);
   const key = (owner, id) => `${ownerKey(owner)}/${id}`;
   return {
-    async list(owner, { limit, cursor }) {
+    async list(owner, { limit, cursor, sort = null, filters = [] }) {
       const prefix = `${ownerKey(owner)}/`;
       const { blobs: found } = await store.list({ prefix });
       const ids = found.map((b) => b.key.slice(prefix.length)).sort();
+      if (sort !== null || filters.length > 0) {
+        // Sorted or filtered: every item of the owner, picked in this function.
+        const all = await Promise.all(ids.map((id) => store.get(key(owner, id), { type: 'json' })));
+        return selectPage(
+          all.filter((item) => item !== null),
+          { limit, cursor, sort, filters },
+        );
+      }
       const { ids: chosen, next } = page(ids, limit, cursor);
       const items = await Promise.all(chosen.map((id) => store.get(key(owner, id), { type: 'json' })));
       return { items: items.filter((item) => item !== null), next };

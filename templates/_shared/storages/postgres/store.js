@@ -34,6 +34,19 @@ function pgUnavailable(err) {
   return /timeout exceeded|Connection terminated/i.test(String(err && err.message));
 }
 
+// A sort's SQL type by field type: strings compare byte by byte (`COLLATE "C"`: JavaScript's
+// order for ASCII), numbers as numbers, false before true.
+const PG_SORT_TYPES = { string: 'text COLLATE "C"', integer: 'numeric', number: 'numeric', boolean: 'boolean' };
+const PG_JSON_TYPES = { string: 'string', integer: 'number', number: 'number', boolean: 'boolean' };
+
+/** The SQL of an item's value of the field named by parameter `field`, as `type`; NULL without one. */
+function pgSortValue(type, field) {
+  const text = `item ->> ${field}::text`;
+  const value = type === 'string' ? text : `(${text})::${PG_SORT_TYPES[type]}`;
+  const sql = `(CASE WHEN jsonb_typeof(item -> ${field}::text) = '${PG_JSON_TYPES[type]}' THEN ${value} END)`;
+  return type === 'string' ? `${sql} COLLATE "C"` : sql;
+}
+
 function postgresCollection(name, ctx) {
   const table = `"${name}"`;
   const query = async (text, values) => {
@@ -46,15 +59,44 @@ function postgresCollection(name, ctx) {
     }
   };
   return {
-    async list(owner, { limit, cursor }) {
-      // Keyset paging: ids after the cursor, in id (creation) order; one row more tells whether a
-      // next page exists. Items created meanwhile sort after every existing id.
+    async list(owner, { limit, cursor, sort = null, filters = [] }) {
+      // Keyset paging in the database: filters as jsonb equality; the sort as the item's value of
+      // that type (NULL without one, after every value), then the id; one row more tells whether a
+      // next page exists. Without a sort: ids after the cursor, in id (creation) order; items
+      // created meanwhile sort after every existing id.
+      const values = [owner];
+      const param = (value) => {
+        values.push(value);
+        return `$${values.length}`;
+      };
+      const where = ['owner = $1'];
+      for (const [field, value] of filters) {
+        where.push(`item -> ${param(field)}::text = ${param(JSON.stringify(value))}::jsonb`);
+      }
+      let order = 'id';
+      if (sort === null) {
+        if (cursor) where.push(`id > ${param(cursor)}`);
+      } else {
+        const by = pgSortValue(sort.type, param(sort.field));
+        const [after, direction] = sort.desc ? ['<', 'DESC'] : ['>', 'ASC'];
+        const id = 'id COLLATE "C"';
+        if (cursor && cursor.value === null) {
+          where.push(`(${by} IS NULL AND ${id} ${after} ${param(cursor.id)})`);
+        } else if (cursor) {
+          const value = `${param(cursor.value)}::${PG_SORT_TYPES[sort.type]}`;
+          const tie = `(${by} = ${value} AND ${id} ${after} ${param(cursor.id)})`;
+          where.push(`(${by} ${after} ${value} OR ${tie} OR ${by} IS NULL)`);
+        }
+        order = `${by} IS NULL, ${by} ${direction}, ${id} ${direction}`;
+      }
       const { rows } = await query(
-        `SELECT item FROM ${table} WHERE owner = $1 AND ($2::text IS NULL OR id > $2) ORDER BY id LIMIT $3`,
-        [owner, cursor ?? null, limit + 1],
+        `SELECT item FROM ${table} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${param(limit + 1)}`,
+        values,
       );
       const items = rows.slice(0, limit).map((row) => row.item);
-      return { items, next: rows.length > limit ? items[items.length - 1].id : null };
+      const last = items[items.length - 1];
+      if (rows.length <= limit) return { items, next: null };
+      return { items, next: sort === null ? last.id : { value: sortValueOf(last, sort), id: last.id } };
     },
     async get(owner, id) {
       const { rows } = await query(`SELECT item FROM ${table} WHERE owner = $1 AND id = $2`, [owner, id]);
