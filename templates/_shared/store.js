@@ -126,6 +126,136 @@ function sortValueOf(item, { field, type }) {
   return Number.isFinite(value) ? value : null;
 }
 
+// ---- List queries: what a list handler reads from `?limit=&cursor=&sort=&<field>=` ----
+
+// Without `sort`, a cursor is the id of the last item of the previous page; with one, it is `~` and
+// base64url of the sort, the filters, the last item's sort value and its id (opaque to clients).
+const CURSOR = /^[A-Za-z0-9._~-]{1,128}$/;
+const SORTED_CURSOR = /^~[A-Za-z0-9_-]{1,16384}$/;
+const INTEGER = /^-?[0-9]{1,16}$/;
+const NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
+const SORT_VALUE = {
+  string: (value) => typeof value === 'string',
+  integer: Number.isSafeInteger,
+  number: Number.isFinite,
+  boolean: (value) => typeof value === 'boolean',
+};
+// A filter's text expressions (a field's format and pattern), each compiled on its first use.
+const CHECKS = new Map();
+
+function checkOf(source) {
+  let check = CHECKS.get(source);
+  if (check === undefined) {
+    check = new RegExp(source, 'u');
+    CHECKS.set(source, check);
+  }
+  return check;
+}
+
+/** A filter's value, read from its text by the field's type; `{ problem }` when it is not one. */
+function filterValue(rule, text) {
+  switch (rule.type) {
+    case 'integer':
+      return INTEGER.test(text) && Number.isSafeInteger(Number(text))
+        ? { value: Number(text) }
+        : { problem: 'expected an integer' };
+    case 'number':
+      return NUMBER.test(text) && Number.isFinite(Number(text))
+        ? { value: Number(text) }
+        : { problem: 'expected a number' };
+    case 'boolean':
+      return text === 'true' || text === 'false' ? { value: text === 'true' } : { problem: 'expected true or false' };
+    default:
+      if (rule.enum !== undefined && !rule.enum.includes(text)) {
+        return { problem: `expected one of: ${rule.enum.join(', ')}` };
+      }
+      for (const [source, problem] of rule.checks ?? []) {
+        if (!checkOf(source).test(text)) return { problem };
+      }
+      return { value: text };
+  }
+}
+
+/** The cursor of a sorted page's last item (`next`: its sort value and id). */
+function cursorText(key, next) {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(JSON.stringify([...key, next.value, next.id]))) {
+    binary += String.fromCharCode(byte);
+  }
+  return `~${btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
+}
+
+/**
+ * The cursor a request sends, read for its sort (`key`: the sort and the filters): without a sort
+ * an id, else `{ value, id }` of the last item; null when it is not one `cursorText` made for `key`.
+ */
+function cursorOf(text, sort, key) {
+  if (sort === null) return CURSOR.test(text) && !text.startsWith('~') ? text : null;
+  if (!SORTED_CURSOR.test(text)) return null;
+  let parts;
+  try {
+    const binary = atob(text.slice(1).replace(/-/g, '+').replace(/_/g, '/'));
+    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+    parts = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(parts) || parts.length !== key.length + 2) return null;
+  if (JSON.stringify(parts.slice(0, key.length)) !== JSON.stringify(key)) return null;
+  const [value, id] = parts.slice(key.length);
+  if (typeof id !== 'string' || !CURSOR.test(id)) return null;
+  if (value !== null && !SORT_VALUE[sort.type](value)) return null;
+  return { value, id };
+}
+
+/**
+ * A list request's query read against what the list takes (`sorts`: field -> type; `filters`:
+ * field -> rule; `defaultLimit`, `maxLimit`): `{ page, key }` (`page`: `list`'s options; `key`:
+ * what a sorted cursor is bound to), or `{ error }`, the 400 reply for a parameter the list does
+ * not take or a bad limit, sort, filter or cursor.
+ */
+function listQuery(query, { sorts, filters, defaultLimit, maxLimit }) {
+  const fail = (body) => ({ error: { status: 400, body } });
+  const accepted = ['limit', 'cursor', 'sort', ...Object.keys(filters)];
+  const unknown = Object.keys(query).find((name) => !accepted.includes(name));
+  if (unknown !== undefined) {
+    const message = `unknown query parameter ${unknown}; accepted: ${accepted.join(', ')}`;
+    return fail({ error: 'invalid_query', parameter: unknown, accepted, message });
+  }
+  const limit = query.limit === undefined ? defaultLimit : Number(query.limit);
+  if (!/^[0-9]{1,3}$/.test(query.limit ?? String(defaultLimit)) || limit < 1 || limit > maxLimit) {
+    return fail({ error: 'invalid_limit', message: `limit must be 1 to ${maxLimit}` });
+  }
+  let sort = null;
+  if (query.sort !== undefined) {
+    const desc = query.sort.startsWith('-');
+    const field = desc ? query.sort.slice(1) : query.sort;
+    if (!Object.hasOwn(sorts, field)) {
+      const message = `sort must be a field, or - and a field (descending), of: ${Object.keys(sorts).join(', ')}`;
+      return fail({ error: 'invalid_sort', sortable: Object.keys(sorts), message });
+    }
+    sort = { field, type: sorts[field], desc };
+  }
+  const chosen = [];
+  for (const [field, rule] of Object.entries(filters)) {
+    const text = query[field];
+    if (text === undefined) continue;
+    const parsed = filterValue(rule, text);
+    if ('problem' in parsed) return fail({ error: 'invalid_filter', field, message: `${field}: ${parsed.problem}` });
+    chosen.push([field, parsed.value]);
+  }
+  // A sorted cursor holds its sort and filters: one made for other ones is refused.
+  const key = [query.sort, chosen];
+  const cursor = query.cursor === undefined ? undefined : cursorOf(query.cursor, sort, key);
+  if (cursor === null) return fail({ error: 'invalid_cursor' });
+  return { page: { limit, cursor, sort, filters: chosen }, key };
+}
+
+/** A list reply's `next`: the store's (null, or an id) as it is; a sorted page's as an opaque cursor. */
+function nextCursor(next, key) {
+  return next === null || typeof next === 'string' ? next : cursorText(key, next);
+}
+
 /** Whose items a call reaches: the signed-in user's, or the shared `public` owner's without one. */
 function ownerOf(user) {
   return user ? user.id : 'public';
@@ -157,7 +287,7 @@ async function openCollection(name{% if store.needs_context %}, ctx{% endif %}) 
 }
 
 {% if target.module == "cjs" %}
-module.exports = { openCollection, newId, ownerOf, pick, StorageUnavailable };
+module.exports = { openCollection, newId, ownerOf, pick, listQuery, nextCursor, StorageUnavailable };
 {% else %}
-export { openCollection, newId, ownerOf, pick, StorageUnavailable };
+export { openCollection, newId, ownerOf, pick, listQuery, nextCursor, StorageUnavailable };
 {% endif %}

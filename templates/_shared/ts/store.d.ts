@@ -59,6 +59,41 @@ export function ownerOf(user: { id: string } | null): string;
 /** The writable `fields` of a validated body (null and absent fields are left out). */
 export function pick<T extends object>(body: T, fields: readonly string[]): T;
 
+/** What a filter's value must be: its field's type, and for text its values and expressions. */
+export interface FilterRule {
+  type: string;
+  enum?: string[];
+  /** `[expression, problem]` pairs: the text must match each expression. */
+  checks?: string[][];
+}
+
+/** What a list takes: sortable fields (name -> type), filters (name -> rule) and its limits. */
+export interface ListRules {
+  sorts: Record<string, string>;
+  filters: Record<string, FilterRule>;
+  defaultLimit: number;
+  maxLimit: number;
+}
+
+/** A 400 reply for a list query: `error` is its code (`invalid_query`, `invalid_limit`, ...). */
+export interface ListQueryError {
+  status: 400;
+  body: { error: string; [key: string]: unknown };
+}
+
+/**
+ * A list request's query read against `rules`: `list`'s options and the key a sorted cursor is
+ * bound to, or the 400 reply for a parameter the list does not take or a bad limit, sort, filter
+ * or cursor.
+ */
+export function listQuery(
+  query: Record<string, string | undefined>,
+  rules: ListRules,
+): { page: ListOptions; key: unknown[] } | { error: ListQueryError };
+
+/** A list reply's `next`: the store's (null, or an id) as it is; a sorted page's as an opaque cursor. */
+export function nextCursor(next: string | SortedCursor | null, key: unknown[]): string | null;
+
 /**
  * Thrown by a collection that cannot reach or use its database: the dispatcher answers 503
  * `storage_unavailable` and logs the error and its `cause`.
