@@ -402,15 +402,9 @@ pub(crate) fn render(
     Ok(tree)
 }
 
-/// A route group as `js_route_map` reads it.
-#[derive(serde::Deserialize)]
-struct GroupFile {
-    segment: String,
-    file: String,
-}
-
 /// `{{ groups|js_route_map(key, load, from, indent) }}`: the property `key: new Map([...])` at
 /// column `indent` of each group's segment and loader `() => load('<its module from from>')`.
+/// Reads only each group's `segment` and `file` (a group also holds its routes).
 fn js_route_map(
     groups: minijinja::Value,
     key: String,
@@ -418,19 +412,22 @@ fn js_route_map(
     from: String,
     indent: usize,
 ) -> Result<String, minijinja::Error> {
-    let groups: Vec<GroupFile> = serde_json::from_value(to_json(&groups)?).map_err(|e| {
-        minijinja::Error::new(
-            minijinja::ErrorKind::InvalidOperation,
-            format!("not route groups with files: {e}"),
-        )
-    })?;
-    let entries: Vec<(String, String)> = groups
-        .iter()
-        .map(|g| {
-            let path = js::string(&import_path(&g.file, &from));
-            (js::string(&g.segment), format!("{load}({path})"))
-        })
-        .collect();
+    let text = |g: &minijinja::Value, name: &str| -> Result<String, minijinja::Error> {
+        g.get_attr(name)?
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| {
+                minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    format!("a route group without a `{name}`"),
+                )
+            })
+    };
+    let mut entries: Vec<(String, String)> = Vec::new();
+    for g in groups.try_iter()? {
+        let path = js::string(&import_path(&text(&g, "file")?, &from));
+        entries.push((js::string(&text(&g, "segment")?), format!("{load}({path})")));
+    }
     Ok(js::arrow_map(&key, &entries, indent))
 }
 
