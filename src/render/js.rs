@@ -16,7 +16,7 @@ const INDENT: usize = 2;
 /// The `,` after a property or element, or the `;` after a statement.
 const SEPARATOR: usize = 1;
 
-fn width(s: &str) -> usize {
+pub(crate) fn width(s: &str) -> usize {
     s.chars().count()
 }
 

@@ -38,16 +38,31 @@ pub(crate) fn field_type(field: &Field, indent: usize) -> String {
     }
 }
 
+/// What follows `prop:` in the property line `prop: type;` at column `indent`, as Prettier lays
+/// it out: ` type` when the line fits; a union too wide for it on the next line, indented, when it
+/// fits there, else one member a line (`| member`).
+fn after_colon(prop: &str, ty: &str, indent: usize) -> String {
+    let union = !ty.contains('\n') && ty.contains(" | ");
+    if !union || indent + js::width(prop) + 2 + js::width(ty) + 1 <= js::WIDTH {
+        return format!(" {ty}");
+    }
+    let pad = " ".repeat(indent + 2);
+    if indent + 2 + js::width(ty) + 1 <= js::WIDTH {
+        return format!("\n{pad}{ty}");
+    }
+    ty.split(" | ").map(|m| format!("\n{pad}| {m}")).collect()
+}
+
 /// The type literal of an object's fields (every one, readonly ones too: the item's shape),
 /// its properties at `indent + 2`.
 fn object_type(fields: &[Field], indent: usize) -> String {
     let pad = " ".repeat(indent + 2);
     let mut out = String::from("{\n");
     for f in fields {
+        let (name, ty) = (prop(f), field_type(f, indent + 2));
         out.push_str(&format!(
-            "{pad}{}: {};\n",
-            prop(f),
-            field_type(f, indent + 2)
+            "{pad}{name}:{};\n",
+            after_colon(&name, &ty, indent + 2)
         ));
     }
     out.push_str(&" ".repeat(indent));
@@ -97,9 +112,10 @@ struct ResourceTypes {
 
 /// A top-level field as types.ts prints it (properties at two spaces).
 fn field_types(f: &Field) -> FieldTypes {
+    let (name, ty) = (prop(f), field_type(f, 2));
     FieldTypes {
-        prop: prop(f),
-        ts: field_type(f, 2),
+        ts: after_colon(&name, &ty, 2),
+        prop: name,
     }
 }
 
@@ -107,6 +123,7 @@ fn field_types(f: &Field) -> FieldTypes {
 struct FieldTypes {
     /// The property as TypeScript writes it: `title`, `title?`.
     prop: String,
+    /// What follows `prop:` (a space and the type, or the type broken onto the next lines).
     ts: String,
 }
 
@@ -316,15 +333,15 @@ fn op_types(op: &Operation, item_of: &BTreeMap<&str, &ResourceTypes>) -> OpTypes
         let mut fields = vec![
             FieldTypes {
                 prop: "limit?".to_string(),
-                ts: "number".to_string(),
+                ts: " number".to_string(),
             },
             FieldTypes {
                 prop: "cursor?".to_string(),
-                ts: "string".to_string(),
+                ts: " string".to_string(),
             },
             FieldTypes {
                 prop: "sort?".to_string(),
-                ts: sort.clone(),
+                ts: after_colon("sort?", &sort, 2),
             },
         ];
         fields.extend(q.filters.iter().filter_map(|f| f.field.as_ref()).map(|f| {
@@ -422,7 +439,29 @@ pub(crate) fn alias(name: &str, value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{alias, call, import_type, singular, union_alias};
+    use super::{after_colon, alias, call, import_type, singular, union_alias};
+
+    #[test]
+    fn wide_unions_break_as_prettier_breaks_them() {
+        assert_eq!(after_colon("status", "'a' | 'b'", 2), " 'a' | 'b'");
+        let members: Vec<String> = (0..5).map(|i| format!("'value-number-{i}'")).collect();
+        let ty = members.join(" | ");
+        assert_eq!(after_colon("status", &ty, 2), format!(" {ty}"));
+        // Too wide after a long name: on the next line, where it fits.
+        let long = "s".repeat(60);
+        assert_eq!(after_colon(&long, &ty, 2), format!("\n    {ty}"));
+        // Too wide for a line of its own: one member a line.
+        let many: Vec<String> = (0..9).map(|i| format!("'value-number-{i}-xx'")).collect();
+        let broken = after_colon("status", &many.join(" | "), 2);
+        assert_eq!(broken.lines().count(), 10, "{broken}");
+        assert!(
+            broken.starts_with("\n    | 'value-number-0-xx'\n    | "),
+            "{broken}"
+        );
+        // Not a union: never broken here.
+        let plain = "x".repeat(80);
+        assert_eq!(after_colon(&long, &plain, 2), format!(" {plain}"));
+    }
 
     #[test]
     fn lines_break_past_the_print_width_as_prettier_breaks_them() {

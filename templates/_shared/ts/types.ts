@@ -10,7 +10,7 @@
 export interface {{ r.item }} {
   id: string;
 {% for f in r.fields %}
-  {{ f.prop }}: {{ f.ts }};
+  {{ f.prop }}:{{ f.ts }};
 {% endfor %}
   createdAt: string;
   updatedAt: string;
@@ -20,7 +20,7 @@ export interface {{ r.item }} {
 {% if r.input_fields %}
 export interface {{ r.input }} {
 {% for f in r.input_fields %}
-  {{ f.prop }}: {{ f.ts }};
+  {{ f.prop }}:{{ f.ts }};
 {% endfor %}
 }
 {% else %}
@@ -98,7 +98,7 @@ export interface {{ t.context }} extends Context {
 /** The query of `{{ op.method }} {{ op.full_path }}`: paging, the order, and an equality filter per filterable field. */
 export interface {{ t.query.name }} {
 {% for f in t.query.fields %}
-  {{ f.prop }}: {{ f.ts }};
+  {{ f.prop }}:{{ f.ts }};
 {% endfor %}
 }
 {% endif %}
