@@ -43,11 +43,12 @@ pub(crate) fn field_type(field: &Field, indent: usize) -> String {
 /// fits there, else one member a line (`| member`).
 fn after_colon(prop: &str, ty: &str, indent: usize) -> String {
     let union = !ty.contains('\n') && ty.contains(" | ");
-    if !union || indent + js::width(prop) + 2 + js::width(ty) + 1 <= js::WIDTH {
+    // The `;` follows: a line fits when it ends before the print width.
+    if !union || indent + js::width(prop) + 2 + js::width(ty) < js::WIDTH {
         return format!(" {ty}");
     }
     let pad = " ".repeat(indent + 2);
-    if indent + 2 + js::width(ty) + 1 <= js::WIDTH {
+    if indent + 2 + js::width(ty) < js::WIDTH {
         return format!("\n{pad}{ty}");
     }
     ty.split(" | ").map(|m| format!("\n{pad}| {m}")).collect()
