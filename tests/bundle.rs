@@ -21,8 +21,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::{
-    assert_node_counts, handler_dir, link_node_deps, manifest_dir, new_project, output_text,
-    require_node, require_npm, ts_tools,
+    assert_node_counts, handler_dir, link_node_deps, manifest_dir, new_project, npm_run_build,
+    output_text, require_node, require_npm,
 };
 
 /// The spec: one resource (five CRUD operations) and two routes, public, no storage.
@@ -65,20 +65,25 @@ fn operations() -> String {
 /// The project for TARGET with the poisoned handler, and the pinned node_modules linked.
 fn poisoned_project(target: &str) -> (tempfile::TempDir, PathBuf) {
     let (tmp, project) = new_project("proj", target, Some(SPEC));
-    let file = project.join(handler_dir(target)).join("movies-read.js");
-    let source = std::fs::read_to_string(&file).expect("the read handler");
+    poison(&project.join(handler_dir(target)).join("movies-read.js"));
+    link_node_deps(&project);
+    (tmp, project)
+}
+
+/// Makes `file` (POISONED's handler) throw when it is evaluated: a loader that evaluates it before
+/// its operation's first request fails the run.
+fn poison(file: &Path) {
+    let source = std::fs::read_to_string(file).expect("the read handler");
     assert!(
         source.contains(POISONED),
         "{} is {POISONED}'s file",
         file.display()
     );
     std::fs::write(
-        &file,
+        file,
         format!("throw new Error('poisoned handler file evaluated');\n{source}"),
     )
     .expect("poison the handler");
-    link_node_deps(&project);
-    (tmp, project)
 }
 
 fn lazy_test(dir: &Path, target: &str, what: &str) {
@@ -157,12 +162,6 @@ fn platform_builds_ship_every_handler_and_load_it_on_first_use() {
 fn typescript_builds_bundle_every_handler_and_load_it_on_first_use() {
     require_node();
     require_npm();
-    let (_, ts_modules) = ts_tools();
-    let path = format!(
-        "{}:{}",
-        ts_modules.join(".bin").display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
     let targets = scaffold::Templates::builtin().targets().expect("targets");
     let building: Vec<&String> = targets
         .iter()
@@ -186,31 +185,8 @@ fn typescript_builds_bundle_every_handler_and_load_it_on_first_use() {
     for target in building {
         let (_tmp, project) = new_project("proj", target, Some(spec.to_str().unwrap()));
         let handlers = project.join(handler_dir(target));
-        let file = handlers.join("movies-read.ts");
-        let source = std::fs::read_to_string(&file).expect("the read handler");
-        assert!(
-            source.contains(POISONED),
-            "{} is {POISONED}'s file",
-            file.display()
-        );
-        std::fs::write(
-            &file,
-            format!("throw new Error('poisoned handler file evaluated');\n{source}"),
-        )
-        .expect("poison the handler");
+        poison(&handlers.join("movies-read.ts"));
         link_node_deps(&project);
-        let out = Command::new("npm")
-            .args(["run", "build"])
-            .current_dir(&project)
-            .env("PATH", &path)
-            .stdin(std::process::Stdio::null())
-            .output()
-            .expect("run npm run build");
-        assert!(
-            out.status.success(),
-            "{target}: npm run build failed:\n{}",
-            output_text(&out)
-        );
         let package: serde_json::Value = serde_json::from_str(
             &std::fs::read_to_string(project.join("package.json")).expect("package.json"),
         )
@@ -222,7 +198,7 @@ fn typescript_builds_bundle_every_handler_and_load_it_on_first_use() {
             .split_whitespace()
             .find_map(|a| a.strip_prefix("--outfile="))
             .unwrap_or_else(|| panic!("{target}: no --outfile in {build:?}"));
-        assert!(project.join(outfile).is_file(), "{target}: no {outfile}");
+        npm_run_build(&project, outfile);
         // The bundle alone: the handler sources are gone.
         std::fs::remove_dir_all(&handlers).expect("remove the handler folder");
         lazy_test_with(

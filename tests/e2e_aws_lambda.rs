@@ -29,8 +29,8 @@ use std::time::Instant;
 
 use common::{
     assert_node_counts, generated_project, install_pinned_tool, link_node_deps, manifest_dir,
-    npm_start_passes_api_http, npm_start_passes_api_http_typescript, output_text, require_node,
-    require_npm, require_python_venv, start_jwks, target_project, ts_target_project, ts_tools,
+    npm_run_build, npm_start_passes_api_http, npm_start_passes_api_http_typescript, output_text,
+    require_node, require_npm, require_python_venv, start_jwks, target_project, ts_target_project,
 };
 
 const TARGET: &str = "aws-lambda";
@@ -96,24 +96,7 @@ fn lambda_local_runs(language: Language) {
     let entry = match language {
         Language::JavaScript => "src/api.js",
         Language::TypeScript => {
-            let (_node22, modules) = ts_tools();
-            let path = format!(
-                "{}:{}",
-                modules.join(".bin").display(),
-                std::env::var("PATH").unwrap_or_default()
-            );
-            let out = Command::new("npm")
-                .args(["run", "build"])
-                .current_dir(&project)
-                .env("PATH", &path)
-                .stdin(std::process::Stdio::null())
-                .output()
-                .expect("run npm run build");
-            assert!(
-                out.status.success() && project.join("dist/api.mjs").is_file(),
-                "npm run build failed or wrote no dist/api.mjs:\n{}",
-                output_text(&out)
-            );
+            npm_run_build(&project, "dist/api.mjs");
             "dist/api.mjs"
         }
     };

@@ -25,9 +25,9 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{
-    generated_project, link_node_deps, manifest_dir, npm_start_passes_api_http,
+    generated_project, link_node_deps, manifest_dir, npm_run_build, npm_start_passes_api_http,
     npm_start_passes_api_http_typescript, output_text, require_node, require_npm,
-    ts_target_project, ts_tools,
+    ts_target_project,
 };
 use serde_json::Value;
 
@@ -96,7 +96,6 @@ fn strings(value: &Value, what: &str) -> Vec<String> {
 fn entry_registers_one_anonymous_catch_all_http_function() {
     require_node();
     require_npm();
-    let (_, ts_modules) = ts_tools();
     for (spec, typescript) in [
         ("specs/jwt-cors.yaml", false),
         ("specs/public-api.yaml", false),
@@ -117,23 +116,7 @@ fn entry_registers_one_anonymous_catch_all_http_function() {
         let main = package["main"].as_str().expect("package.json main");
         let entry = if typescript {
             assert_eq!(main, "dist/functions/*.js", "{spec} (TypeScript)");
-            let path = format!(
-                "{}:{}",
-                ts_modules.join(".bin").display(),
-                std::env::var("PATH").unwrap_or_default()
-            );
-            let out = Command::new("npm")
-                .args(["run", "build"])
-                .current_dir(&project)
-                .env("PATH", path)
-                .stdin(std::process::Stdio::null())
-                .output()
-                .expect("run npm run build");
-            assert!(
-                out.status.success(),
-                "npm run build:\n{}",
-                output_text(&out)
-            );
+            npm_run_build(&project, "dist/functions/api.js");
             "dist/functions/api.js"
         } else {
             assert_eq!(main, "src/functions/*.js", "{spec}");

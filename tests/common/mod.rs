@@ -714,6 +714,32 @@ pub fn ts_tools() -> (PathBuf, PathBuf) {
     (node22, modules)
 }
 
+/// Runs a TypeScript project's own `npm run build` with the pinned tools ([`ts_tools`]: esbuild,
+/// typescript) first on PATH, and checks it succeeded and wrote `bundle` (relative to the
+/// project). Returns that PATH, for the commands that run the build's output.
+pub fn npm_run_build(project: &Path, bundle: &str) -> String {
+    let (_node22, modules) = ts_tools();
+    let path = format!(
+        "{}:{}",
+        modules.join(".bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("npm")
+        .args(["run", "build"])
+        .current_dir(project)
+        .env("PATH", &path)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run npm run build");
+    assert!(
+        out.status.success() && project.join(bundle).is_file(),
+        "npm run build in {} failed or wrote no {bundle}:\n{}",
+        project.display(),
+        output_text(&out)
+    );
+    path
+}
+
 /// [`target_project`] in TypeScript: the spec (relative to the repository) with
 /// `language: typescript` added, and each overlay file `<stem>.js` copied over the generated
 /// `<stem>.ts` handler (Node 22 runs the untyped code of a `.ts` file as it is).
@@ -759,33 +785,11 @@ pub fn npm_start_passes_api_http_typescript(target: &str, bundle: &str) {
     let (_tmp, project) =
         ts_target_project("specs/jwt-cors.yaml", target, "tests/node/overlay-esm");
     link_node_deps(&project);
-    let (_node22, modules) = ts_tools();
-    let path = format!(
-        "{}:{}",
-        modules.join(".bin").display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
     assert!(
         !project.join(bundle).exists(),
         "{bundle} exists before the build"
     );
-    let out = Command::new("npm")
-        .args(["run", "build"])
-        .current_dir(&project)
-        .env("PATH", &path)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run npm run build");
-    assert!(
-        out.status.success(),
-        "npm run build failed:\n{}",
-        output_text(&out)
-    );
-    assert!(
-        project.join(bundle).is_file(),
-        "npm run build wrote no {bundle}:\n{}",
-        output_text(&out)
-    );
+    let path = npm_run_build(&project, bundle);
     let jwks = start_jwks();
     let settings = jwks.env();
     let mut env: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
