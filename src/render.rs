@@ -221,6 +221,9 @@ pub enum TemplateError {
         storage: String,
         why: &'static str,
     },
+    /// A target has no `each: group` file rule: nowhere to put the route table's modules.
+    #[error("{target}/target.yaml: no file rule with `each: group` (where the route table's modules go, e.g. `{{ path: \"src/shared/routes/{{group}}.js\", template: _shared/routes.js, class: owned, each: group }}`)")]
+    RouteGroups { target: String },
     /// A target's file rule makes a path that could leave the project.
     #[error("{target}/target.yaml: {source}")]
     Path {
@@ -347,8 +350,13 @@ pub(crate) fn render(
         templates.get(view::STORE).unwrap_or_default(),
     )?;
     let store = minijinja::Value::from(Serde(&store));
-    let group_rule = rules.iter().find(|rule| rule.each == Each::Group);
-    let routing = view::routing(model, group_rule.map(|rule| rule.path.as_str()));
+    let group_rule = rules
+        .iter()
+        .find(|rule| rule.each == Each::Group)
+        .ok_or_else(|| TemplateError::RouteGroups {
+            target: target.to_string(),
+        })?;
+    let routing = view::routing(model, &group_rule.path);
     let groups: Vec<&view::Group> = routing.param.iter().chain(&routing.fixed).collect();
     let routing_value = minijinja::Value::from(Serde(&routing));
     let ts = minijinja::Value::from(Serde(&ts::view(model)));
@@ -549,6 +557,44 @@ fn json_literal(value: minijinja::Value) -> Result<String, minijinja::Error> {
 #[cfg(test)]
 mod tests {
     use super::import_path;
+    use crate::{generate, Error, Input, Templates};
+
+    /// A target (e.g. a `--templates` override) without an `each: group` rule is refused, naming
+    /// the rule it lacks, instead of printing a route table that loads nothing.
+    #[test]
+    fn a_target_without_route_groups_is_refused() {
+        let builtin = Templates::builtin();
+        let desc = builtin.get("netlify/target.yaml").unwrap();
+        let without: String = desc
+            .lines()
+            .filter(|l| !l.contains("each: group"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(without.lines().count() + 1, desc.lines().count());
+        let templates =
+            builtin.with_overrides([("netlify/target.yaml".to_string(), without)].into());
+        let spec =
+            std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/watchlist.yaml")).unwrap();
+        let input = Input {
+            spec_file: "scaffold.yaml",
+            spec: &spec,
+            target: Some("netlify"),
+            templates: &templates,
+        };
+        match generate(&input) {
+            Err(Error::Template(e)) => {
+                let text = e.to_string();
+                assert!(
+                    text.starts_with("netlify/target.yaml: no file rule with `each: group`"),
+                    "{text}"
+                );
+            }
+            other => panic!(
+                "expected the missing rule to be refused, got {:?}",
+                other.map(|g| g.target)
+            ),
+        }
+    }
 
     #[test]
     fn import_paths_are_relative_to_the_importing_file() {

@@ -1281,7 +1281,8 @@ fn template_overrides_that_fail_to_render() {
             "description: x\nnext: x\nrun: x\nentry: x\nplatform_context: x\nsettings_hint: x\n\
              auth_providers: [netlify-identity, none]\ndefault_storage: none\nshared_from_handlers: x\n\
              module: cjs\nmax_body_bytes: 6000000\nreserved_stems: []\n\
-             files:\n  - { path: ../../escape.js, template: api.js, class: owned }\n",
+             files:\n  - { path: ../../escape.js, template: api.js, class: owned }\n\
+             \x20 - { path: \"r/{group}.js\", template: _shared/routes.js, class: owned, each: group }\n",
             "../../escape.js",
         ),
         (
@@ -1290,7 +1291,8 @@ fn template_overrides_that_fail_to_render() {
             "description: x\nnext: x\nrun: x\nentry: x\nplatform_context: x\nsettings_hint: x\n\
              auth_providers: [netlify-identity, none]\ndefault_storage: none\nshared_from_handlers: x\n\
              module: cjs\nmax_body_bytes: 6000000\nreserved_stems: []\n\
-             files:\n  - { path: /tmp/scaffold-hostile-escape.js, template: api.js, class: owned }\n",
+             files:\n  - { path: /tmp/scaffold-hostile-escape.js, template: api.js, class: owned }\n\
+             \x20 - { path: \"r/{group}.js\", template: _shared/routes.js, class: owned, each: group }\n",
             "/tmp/scaffold-hostile-escape.js",
         ),
     ];

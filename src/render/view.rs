@@ -242,18 +242,15 @@ pub(crate) fn lint(desc: &TargetDesc) -> Lint {
 
 /// What `_shared/tables.js` prints as the route table: the routes grouped by their first segment
 /// (a parameter, or each fixed segment; every path has one), in match order within each group,
-/// each method with its operation. Where the target has an `each: group` file rule, each group is
-/// a module of its own (`file`), which the dispatcher loads on the first request into the group,
-/// so that a cold start reads, compiles and builds none of them; else a group is a function in
-/// the table itself.
+/// each method with its operation. Each group is a module of its own (`file`, from the target's
+/// `each: group` file rule), which the dispatcher loads on the first request into the group, so
+/// that a cold start reads, compiles and builds none of them.
 #[derive(Debug, Serialize)]
 pub(crate) struct Routing<'a> {
     /// The routes whose first segment is a parameter.
     pub(crate) param: Option<Group<'a>>,
     /// The routes by their first (fixed) segment, in match order.
     pub(crate) fixed: Vec<Group<'a>>,
-    /// Whether the groups are in the table (no `each: group` rule), not modules of their own.
-    inline: bool,
 }
 
 /// One group of routes: those whose first segment is `segment` (`None`: a parameter).
@@ -263,8 +260,8 @@ pub(crate) struct Group<'a> {
     /// Its module's file stem: the segment, `_param` for the parameter group; unique in a project
     /// whatever the case (a `-2`, `-3`, ... suffix where two would differ only in case).
     pub(crate) stem: String,
-    /// Its module's path in the project, where the target has an `each: group` rule.
-    pub(crate) file: Option<String>,
+    /// Its module's path in the project.
+    file: String,
     routes: Vec<RouteView<'a>>,
     /// The resources whose fields a body of these routes is validated against, in model order.
     schemas: Vec<&'a Resource>,
@@ -288,8 +285,8 @@ struct MethodView<'a> {
 const PARAM_STEM: &str = "_param";
 
 /// The routing view of `model`; `group_path` is the target's `each: group` rule's path (`{group}`
-/// stands for a group's stem), if it has one.
-pub(crate) fn routing<'a>(model: &'a Model, group_path: Option<&str>) -> Routing<'a> {
+/// stands for a group's stem).
+pub(crate) fn routing<'a>(model: &'a Model, group_path: &str) -> Routing<'a> {
     let by_name: BTreeMap<&str, &Operation> = model
         .operations
         .iter()
@@ -299,7 +296,7 @@ pub(crate) fn routing<'a>(model: &'a Model, group_path: Option<&str>) -> Routing
     let group = |segment| Group {
         segment,
         stem: String::new(),
-        file: None,
+        file: String::new(),
         routes: Vec::new(),
         schemas: Vec::new(),
     };
@@ -334,7 +331,7 @@ pub(crate) fn routing<'a>(model: &'a Model, group_path: Option<&str>) -> Routing
             stem = format!("{base}-{n}");
             n += 1;
         }
-        g.file = group_path.map(|p| p.replace("{group}", &stem));
+        g.file = group_path.replace("{group}", &stem);
         g.stem = stem;
         let used: BTreeSet<&str> = g
             .routes
@@ -348,11 +345,7 @@ pub(crate) fn routing<'a>(model: &'a Model, group_path: Option<&str>) -> Routing
             .filter(|r| used.contains(r.name.spec.as_str()))
             .collect();
     }
-    Routing {
-        param,
-        fixed,
-        inline: group_path.is_none(),
-    }
+    Routing { param, fixed }
 }
 
 fn route_view<'a>(route: &'a Route, by_name: &BTreeMap<&str, &'a Operation>) -> RouteView<'a> {

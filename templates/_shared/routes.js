@@ -1,6 +1,35 @@
 {% import "_shared/macros.j2" as m %}
-{% import "_shared/routes.j2" as rt %}
 {% set cjs = target.module == "cjs" %}
+{#- A resource's fields at column `at`: what a body is validated against. -#}
+{% macro schema(r, at) %}
+{% if r.fields %}
+{{ " " * at }}{{ r.name.spec|js_key }}: {
+{% for f in r.fields %}
+{{ " " * at }}  {{ f|js_prop(f.name, at + 2) }},
+{% endfor %}
+{{ " " * at }}},
+{% else %}
+{{ " " * at }}{{ r.name.spec|js_key }}: {},
+{% endif %}
+{% endmacro %}
+{#- One route at column `at`: its path, shape, `Allow` and CORS lists, and each method's operation;
+    the handler is loaded with `load` (`require` or `import`) by its path from the file `from`. -#}
+{% macro route(r, at, load, from, handlers) %}
+{{ " " * at }}{
+{{ " " * at }}  {{ r.path|js_prop("path", at + 2) }},
+{{ " " * at }}  {{ r.segments|js_prop("segments", at + 2) }},
+{{ " " * at }}  {{ r.allow|js_prop("allow", at + 2) }},
+{{ " " * at }}  {{ r.cors_methods|js_prop("corsMethods", at + 2) }},
+{{ " " * at }}  methods: {
+{% for m in r.operations %}
+{% set op = m.op %}
+{% set body %}{% if op.body_resource %}SCHEMAS[{{ op.body_resource|js }}]{% else %}null{% endif %}{% endset %}
+{% set loader %}{{ load }}({{ handlers[op.name.camel]|import_from(from)|js }}){% endset %}
+{{ " " * at }}    {{ [["name", op.name.camel], ["load", loader|safe, "arrow"], ["public", op.public], ["roles", op.roles], ["schema", body|safe]]|js_object(m.method, at + 4) }},
+{% endfor %}
+{{ " " * at }}  },
+{{ " " * at }}},
+{% endmacro %}
 {{ m.owned("//", api) }}
 //
 {% if group.segment %}
@@ -21,7 +50,7 @@
 // The fields a body is validated against, per resource.
 const SCHEMAS = {
 {% for r in group.schemas %}
-{{ rt.schema(r, 2) -}}
+{{ schema(r, 2) -}}
 {% endfor %}
 };
 {% endif %}
@@ -32,6 +61,6 @@ module.exports = [
 export default [
 {% endif %}
 {% for r in group.routes %}
-{{ rt.route(r, 2, "require" if cjs else "import", file, handlers) -}}
+{{ route(r, 2, "require" if cjs else "import", file, handlers) -}}
 {% endfor %}
 ];
