@@ -137,18 +137,21 @@ function routeTree(routes) {
 const ROUTE_TREES = new Map();
 
 /**
- * A group's tree: a group is a function that returns its routes, or loads the module that holds
- * them (a CommonJS module exports them, an ES module as `default`). Only a group's first request
- * waits for it; concurrent first requests share one load.
+ * A group's tree: a group is the loader of the module that holds its routes (a CommonJS module
+ * exports them, an ES module as `default`). Only a group's first request waits for it; concurrent
+ * first requests share one load, and a load that failed is tried again by the next request.
  */
 function treeOf(group) {
   let tree = ROUTE_TREES.get(group);
   if (tree === undefined) {
-    tree = Promise.resolve(group()).then((loaded) => {
-      const built = routeTree(Array.isArray(loaded) ? loaded : loaded.default);
-      ROUTE_TREES.set(group, built);
-      return built;
-    });
+    // `.then(group)`: a loader that throws (require) fails the promise, as one that rejects (import).
+    tree = Promise.resolve()
+      .then(group)
+      .then((loaded) => {
+        const built = routeTree(Array.isArray(loaded) ? loaded : loaded.default);
+        ROUTE_TREES.set(group, built);
+        return built;
+      });
     tree.catch(() => ROUTE_TREES.delete(group));
     ROUTE_TREES.set(group, tree);
   }

@@ -135,3 +135,31 @@ it('handler files load on their first request only, and one that exports no func
     [`${broken.stem}.js`, `${other.stem}.js`].sort(),
   );
 });
+
+it('a route module that fails to load is a 500, and the next request into its group loads it again', async () => {
+  const routeFiles = fs.readdirSync(ROUTES_DIR).map((f) => path.join(ROUTES_DIR, f));
+  const handlerFiles = fs.readdirSync(METHODS_DIR).map((f) => path.join(METHODS_DIR, f));
+  for (const f of [ENTRY, ...handlerFiles, ...routeFiles]) delete require.cache[f];
+  const fresh = require(ENTRY).handler;
+  // A route in a fixed segment's group, whose handler file the test above left intact.
+  const route = ROUTES.find((r) => !r.path.startsWith('/{') && fs.readFileSync(path.join(METHODS_DIR, `${r.stem}.js`), 'utf8') !== 'module.exports = 42;\n');
+  const module = path.join(ROUTES_DIR, `${route.path.split('/')[1]}.js`);
+  const request = { httpMethod: route.method, path: `/api${route.path.replace(/\{\w+\}/g, 'v')}`, headers: {} };
+  const errors = [];
+  const original = console.error;
+  console.error = (line) => errors.push(line);
+  fs.renameSync(module, `${module}.away`);
+  let failed;
+  try {
+    failed = await fresh(request, {});
+  } finally {
+    fs.renameSync(`${module}.away`, module);
+    console.error = original;
+  }
+  assert.equal(failed.statusCode, 500);
+  assert.equal(JSON.parse(failed.body).error, 'internal_error');
+  assert.equal(errors.length, 1);
+  const again = await fresh(request, {});
+  assert.equal(again.statusCode, 501);
+  assert.equal(JSON.parse(again.body).operation, route.name);
+});
