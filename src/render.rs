@@ -169,6 +169,7 @@ impl Templates {
             |body: String, first: String, indent: usize| js::arrow_entry(&first, &body, indent),
         );
         env.add_filter("js_route_map", js_route_map);
+        env.add_filter("js_route_loader", js_route_loader);
         env.add_filter("import_from", |to: String, from: String| {
             import_path(&to, &from)
         });
@@ -221,9 +222,6 @@ pub enum TemplateError {
         storage: String,
         why: &'static str,
     },
-    /// A target has no `each: group` file rule: nowhere to put the route table's modules.
-    #[error("{target}/target.yaml: no file rule with `each: group` (where the route table's modules go, e.g. `{{ path: \"src/shared/routes/{{group}}.js\", template: _shared/routes.js, class: owned, each: group }}`)")]
-    RouteGroups { target: String },
     /// A target's file rule makes a path that could leave the project.
     #[error("{target}/target.yaml: {source}")]
     Path {
@@ -261,7 +259,17 @@ struct Detailed<'a>(&'a minijinja::Error);
 
 impl std::fmt::Display for Detailed<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:#}", self.0)
+        write!(f, "{:#}", self.0)?;
+        // An error in an included template is the source of the include's error: say it too.
+        let mut cause = std::error::Error::source(self.0);
+        while let Some(e) = cause {
+            match e.downcast_ref::<minijinja::Error>() {
+                Some(inner) => write!(f, "\ncaused by: {inner:#}")?,
+                None => write!(f, "\ncaused by: {e}")?,
+            }
+            cause = e.source();
+        }
+        Ok(())
     }
 }
 
@@ -350,13 +358,8 @@ pub(crate) fn render(
         templates.get(view::STORE).unwrap_or_default(),
     )?;
     let store = minijinja::Value::from(Serde(&store));
-    let group_rule = rules
-        .iter()
-        .find(|rule| rule.each == Each::Group)
-        .ok_or_else(|| TemplateError::RouteGroups {
-            target: target.to_string(),
-        })?;
-    let routing = view::routing(model, &group_rule.path);
+    let group_rule = rules.iter().find(|rule| rule.each == Each::Group);
+    let routing = view::routing(model, group_rule.map(|rule| rule.path.as_str()));
     let groups: Vec<&view::Group> = routing.param.iter().chain(&routing.fixed).collect();
     let routing_value = minijinja::Value::from(Serde(&routing));
     let ts = minijinja::Value::from(Serde(&ts::view(model)));
@@ -410,9 +413,36 @@ pub(crate) fn render(
     Ok(tree)
 }
 
+/// How the file `from` loads a route group's module: `load('<its path from from>')`; an error
+/// naming the rule to add when the target has no `each: group` rule (no module to load).
+fn route_loader(
+    group: &minijinja::Value,
+    load: &str,
+    from: &str,
+) -> Result<String, minijinja::Error> {
+    let file = group.get_attr("file")?;
+    let file = file.as_str().ok_or_else(|| {
+        minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            "the target has no file rule with `each: group`, where the route table's modules go \
+             (e.g. `{ path: \"src/shared/routes/{group}.js\", template: _shared/routes.js, \
+             class: owned, each: group }`)",
+        )
+    })?;
+    Ok(format!("{load}({})", js::string(&import_path(file, from))))
+}
+
+/// `{{ group|js_route_loader(load, from) }}`: [`route_loader`].
+fn js_route_loader(
+    group: minijinja::Value,
+    load: String,
+    from: String,
+) -> Result<String, minijinja::Error> {
+    route_loader(&group, &load, &from)
+}
+
 /// `{{ groups|js_route_map(key, load, from, indent) }}`: the property `key: new Map([...])` at
-/// column `indent` of each group's segment and loader `() => load('<its module from from>')`.
-/// Reads only each group's `segment` and `file` (a group also holds its routes).
+/// column `indent` of each group's segment and loader ([`route_loader`]).
 fn js_route_map(
     groups: minijinja::Value,
     key: String,
@@ -420,21 +450,11 @@ fn js_route_map(
     from: String,
     indent: usize,
 ) -> Result<String, minijinja::Error> {
-    let text = |g: &minijinja::Value, name: &str| -> Result<String, minijinja::Error> {
-        g.get_attr(name)?
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| {
-                minijinja::Error::new(
-                    minijinja::ErrorKind::InvalidOperation,
-                    format!("a route group without a `{name}`"),
-                )
-            })
-    };
     let mut entries: Vec<(String, String)> = Vec::new();
     for g in groups.try_iter()? {
-        let path = js::string(&import_path(&text(&g, "file")?, &from));
-        entries.push((js::string(&text(&g, "segment")?), format!("{load}({path})")));
+        let segment = g.get_attr("segment")?;
+        let segment = segment.as_str().unwrap_or_default();
+        entries.push((js::string(segment), route_loader(&g, &load, &from)?));
     }
     Ok(js::arrow_map(&key, &entries, indent))
 }
@@ -559,8 +579,9 @@ mod tests {
     use super::import_path;
     use crate::{generate, Error, Input, Templates};
 
-    /// A target (e.g. a `--templates` override) without an `each: group` rule is refused, naming
-    /// the rule it lacks, instead of printing a route table that loads nothing.
+    /// A target (e.g. a `--templates` override) without an `each: group` rule whose entry prints
+    /// the route table is refused, naming the entry and the rule it lacks, instead of printing a
+    /// table that loads nothing. (A target without a dispatcher needs no rule: tests/client.rs.)
     #[test]
     fn a_target_without_route_groups_is_refused() {
         let builtin = Templates::builtin();
@@ -585,7 +606,8 @@ mod tests {
             Err(Error::Template(e)) => {
                 let text = e.to_string();
                 assert!(
-                    text.starts_with("netlify/target.yaml: no file rule with `each: group`"),
+                    text.contains("the target has no file rule with `each: group`")
+                        && text.contains("netlify/api.js"),
                     "{text}"
                 );
             }

@@ -260,8 +260,9 @@ pub(crate) struct Group<'a> {
     /// Its module's file stem: the segment, `_param` for the parameter group; unique in a project
     /// whatever the case (a `-2`, `-3`, ... suffix where two would differ only in case).
     pub(crate) stem: String,
-    /// Its module's path in the project.
-    file: String,
+    /// Its module's path in the project (None: the target has no `each: group` rule, as one
+    /// without a dispatcher, e.g. a client-only target, need not).
+    file: Option<String>,
     routes: Vec<RouteView<'a>>,
     /// The resources whose fields a body of these routes is validated against, in model order.
     schemas: Vec<&'a Resource>,
@@ -285,8 +286,8 @@ struct MethodView<'a> {
 const PARAM_STEM: &str = "_param";
 
 /// The routing view of `model`; `group_path` is the target's `each: group` rule's path (`{group}`
-/// stands for a group's stem).
-pub(crate) fn routing<'a>(model: &'a Model, group_path: &str) -> Routing<'a> {
+/// stands for a group's stem), if it has one.
+pub(crate) fn routing<'a>(model: &'a Model, group_path: Option<&str>) -> Routing<'a> {
     let by_name: BTreeMap<&str, &Operation> = model
         .operations
         .iter()
@@ -296,7 +297,7 @@ pub(crate) fn routing<'a>(model: &'a Model, group_path: &str) -> Routing<'a> {
     let group = |segment| Group {
         segment,
         stem: String::new(),
-        file: String::new(),
+        file: None,
         routes: Vec::new(),
         schemas: Vec::new(),
     };
@@ -331,7 +332,7 @@ pub(crate) fn routing<'a>(model: &'a Model, group_path: &str) -> Routing<'a> {
             stem = format!("{base}-{n}");
             n += 1;
         }
-        g.file = group_path.replace("{group}", &stem);
+        g.file = group_path.map(|p| p.replace("{group}", &stem));
         g.stem = stem;
         let used: BTreeSet<&str> = g
             .routes

@@ -16,7 +16,7 @@ const LIMITS = { bodyBytes: {{ api.limits.body_bytes|js }} };
 // wins over a parameter.
 const ROUTES = {
 {% if routing.param %}
-  {{ (load ~ "(" ~ (routing.param.file|import_from(file)|js) ~ ")")|js_arrow_prop("param", 2) }},
+  {{ routing.param|js_route_loader(load, file)|js_arrow_prop("param", 2) }},
 {% else %}
   param: null,
 {% endif %}
